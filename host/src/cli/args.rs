@@ -1,0 +1,92 @@
+//! The command line as clap parses it, before anything is resolved.
+
+use crate::runtime::Format;
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// Manage fleets of Azure Linux VMs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "azlin",
+    version,
+    about = "Manage fleets of Azure Linux VMs",
+    long_about = "Manage fleets of Azure Linux VMs. Every command but the built-in meta-commands \
+                  is a sandboxed WebAssembly plugin; `azlin plugin list` shows them.",
+    allow_external_subcommands = true,
+    disable_help_subcommand = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Meta>,
+}
+
+/// Options every command accepts, before or after its name.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// More detail on stderr (-v info, -vv debug)
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Output format [default: table]
+    #[arg(short, long, value_enum, global = true, value_name = "FORMAT")]
+    pub output: Option<Format>,
+    /// Config file [default: ~/.azlin/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    /// These options, overridden by those given after the command name.
+    pub fn merged(&self, later: GlobalArgs) -> GlobalArgs {
+        GlobalArgs {
+            verbose: self.verbose.max(later.verbose),
+            output: later.output.or(self.output),
+            config: later.config.or_else(|| self.config.clone()),
+        }
+    }
+}
+
+/// Commands built into the host; everything else is a plugin.
+#[derive(Debug, Subcommand)]
+pub enum Meta {
+    /// Inspect the installed command plugins
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+    /// Show or change settings in config.toml
+    Config {
+        #[command(subcommand)]
+        command: Option<ConfigCommand>,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    #[command(external_subcommand)]
+    External(Vec<OsString>),
+}
+
+/// `azlin plugin …`
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// List plugins with version, sha256 and the capabilities they need
+    List,
+}
+
+/// `azlin config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Show every setting (the default)
+    Show,
+    /// Print one setting, e.g. default_resource_group
+    Get { key: String },
+    /// Set a setting, keeping the file's comments and layout
+    Set { key: String, value: String },
+    /// Remove a setting
+    Unset { key: String },
+    /// Print the config file's path
+    Path,
+}

@@ -1,0 +1,93 @@
+//! Every command that is not a meta-command: found in the plugin catalog,
+//! its arguments parsed against its own description, then run and shown.
+
+use super::args::GlobalArgs;
+use super::settings::Settings;
+use super::{catalog_view, plugin_args, present, suggest};
+use crate::config::Paths;
+use crate::runtime::{LoadError, RunRequest, Runtime};
+use clap::FromArgMatches;
+use std::ffi::OsString;
+
+/// Exit code for a command line that cannot be understood.
+const EXIT_USAGE: u8 = 2;
+
+/// Runs the plugin named by `args[0]` with the rest of `args`.
+pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8> {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|arg| {
+            arg.into_string()
+                .map_err(|arg| anyhow::anyhow!("argument {arg:?} is not valid UTF-8"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let name = args[0].clone();
+    let runtime = Runtime::new(&Paths::resolve(global.config.clone())?)?;
+    if name == "help" {
+        return help(&runtime, args.get(1), global).await;
+    }
+    let loaded = match runtime.load(&name).await {
+        Ok(loaded) => loaded,
+        Err(LoadError::NotFound(_)) => match catalog_view::by_alias(&runtime, &name).await {
+            Some(loaded) => loaded,
+            None => return Ok(unknown_command(&runtime, &name).await),
+        },
+        Err(LoadError::Plugin(error)) => return Err(error.into()),
+    };
+    let matches = match plugin_args::command(&loaded.info).try_get_matches_from(&args) {
+        Ok(matches) => matches,
+        Err(error) => {
+            error.print()?;
+            return Ok(error.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    let global = global.merged(GlobalArgs::from_arg_matches(&matches)?);
+    let settings = Settings::resolve(&global)?;
+    let request = RunRequest {
+        command: loaded.name.clone(),
+        arguments: plugin_args::arguments(&loaded.info, &matches),
+        invocation: settings.invocation(&name),
+        config: settings.config.clone(),
+        limits: settings.limits,
+    };
+    present::run(runtime.run(request), &settings).await
+}
+
+/// `azlin help [COMMAND]`: the root help with every plugin, or a command's help.
+async fn help(
+    runtime: &Runtime,
+    command: Option<&String>,
+    global: &GlobalArgs,
+) -> anyhow::Result<u8> {
+    let Some(command) = command else {
+        catalog_view::root_command(runtime, false)
+            .await
+            .print_long_help()?;
+        return Ok(0);
+    };
+    let loaded = match runtime.load(command).await {
+        Ok(loaded) => loaded,
+        Err(LoadError::NotFound(_)) => match catalog_view::by_alias(runtime, command).await {
+            Some(loaded) => loaded,
+            None => return Ok(unknown_command(runtime, command).await),
+        },
+        Err(LoadError::Plugin(error)) => return Err(error.into()),
+    };
+    let _ = global;
+    plugin_args::command(&loaded.info).print_long_help()?;
+    Ok(0)
+}
+
+/// Says the command is unknown, suggesting the nearest name.
+async fn unknown_command(runtime: &Runtime, name: &str) -> u8 {
+    let names = catalog_view::command_names(runtime).await;
+    let mut message = format!("error: unknown command '{name}'\n");
+    if let Some(nearest) = suggest::nearest(name, names.iter().map(String::as_str)) {
+        message.push_str(&format!("\n  tip: a similar command exists: '{nearest}'\n"));
+    }
+    message.push_str(
+        "\nrun 'azlin --help' to see every command, 'azlin plugin list' to see the plugins",
+    );
+    eprintln!("{message}");
+    EXIT_USAGE
+}

@@ -1,0 +1,132 @@
+//! A plugin's description turned into a clap parser, so every command, a
+//! third party's too, gets the same help, validation and error messages.
+
+use super::args::GlobalArgs;
+use crate::plugin::{CommandInfo, OptionSpec, PositionalSpec};
+use crate::runtime::Arguments;
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, ArgMatches, Args, Command};
+
+/// The clap command for a plugin, with the global options added.
+pub fn command(info: &CommandInfo) -> Command {
+    let mut command = Command::new(info.name.clone())
+        .bin_name(format!("azlin {}", info.name))
+        .version(info.version.clone())
+        .about(info.summary.clone())
+        .visible_aliases(info.aliases.clone())
+        .disable_help_subcommand(true);
+    if !info.description.is_empty() {
+        command = command.long_about(info.description.clone());
+    }
+    command = with_arguments(command, &info.options, &info.positionals);
+    for sub in &info.subcommands {
+        let subcommand = Command::new(sub.name.clone())
+            .about(sub.summary.clone())
+            .visible_aliases(sub.aliases.clone());
+        command = command.subcommand(with_arguments(subcommand, &sub.options, &sub.positionals));
+    }
+    if !info.subcommands.is_empty() {
+        command = command.subcommand_required(true);
+    }
+    GlobalArgs::augment_args(command)
+}
+
+/// The arguments a plugin receives, read from clap's matches.
+pub fn arguments(info: &CommandInfo, matches: &ArgMatches) -> Arguments {
+    match matches.subcommand() {
+        Some((name, sub_matches)) => {
+            let sub = info
+                .subcommands
+                .iter()
+                .find(|sub| sub.name == name)
+                .expect("clap matched a declared subcommand");
+            Arguments {
+                subcommand: Some(name.into()),
+                values: values(&sub.options, &sub.positionals, sub_matches),
+            }
+        }
+        None => Arguments {
+            subcommand: None,
+            values: values(&info.options, &info.positionals, matches),
+        },
+    }
+}
+
+fn with_arguments(
+    mut command: Command,
+    options: &[OptionSpec],
+    positionals: &[PositionalSpec],
+) -> Command {
+    for option in options {
+        command = command.arg(option_arg(option));
+    }
+    for positional in positionals {
+        command = command.arg(positional_arg(positional));
+    }
+    command
+}
+
+fn option_arg(option: &OptionSpec) -> Arg {
+    let mut arg = Arg::new(option.name.clone())
+        .long(option.long.clone())
+        .help(option.help.clone())
+        .visible_aliases(option.aliases.clone());
+    if let Some(short) = option.short {
+        arg = arg.short(short);
+    }
+    let Some(value_name) = &option.value_name else {
+        return arg.action(ArgAction::SetTrue);
+    };
+    arg = arg
+        .value_name(value_name.clone())
+        .action(if option.multiple {
+            ArgAction::Append
+        } else {
+            ArgAction::Set
+        })
+        .required(option.required);
+    if let Some(default) = &option.default_value {
+        arg = arg.default_value(default.clone());
+    }
+    if !option.choices.is_empty() {
+        arg = arg.value_parser(PossibleValuesParser::new(option.choices.clone()));
+    }
+    arg
+}
+
+fn positional_arg(positional: &PositionalSpec) -> Arg {
+    let arg = Arg::new(positional.name.clone())
+        .help(positional.help.clone())
+        .value_name(positional.value_name.clone())
+        .required(positional.required);
+    if positional.multiple {
+        arg.num_args(1..)
+            .action(ArgAction::Append)
+            .trailing_var_arg(true)
+    } else {
+        arg
+    }
+}
+
+fn values(
+    options: &[OptionSpec],
+    positionals: &[PositionalSpec],
+    matches: &ArgMatches,
+) -> Vec<(String, Vec<String>)> {
+    let mut values = Vec::new();
+    for option in options {
+        if option.value_name.is_none() {
+            if matches.get_flag(&option.name) {
+                values.push((option.name.clone(), Vec::new()));
+            }
+        } else if let Some(given) = matches.get_many::<String>(&option.name) {
+            values.push((option.name.clone(), given.cloned().collect()));
+        }
+    }
+    for positional in positionals {
+        if let Some(given) = matches.get_many::<String>(&positional.name) {
+            values.push((positional.name.clone(), given.cloned().collect()));
+        }
+    }
+    values
+}

@@ -1,0 +1,65 @@
+//! Settings resolved from the command line, the environment and config.toml.
+
+use super::args::GlobalArgs;
+use crate::config::{Config, Paths};
+use crate::plugin::Limits;
+use crate::render::Style;
+use crate::runtime::{Format, Invocation};
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+/// Everything a command needs to know about how it was invoked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub format: Format,
+    pub style: Style,
+    pub verbosity: u8,
+    pub paths: Paths,
+    pub config: Arc<Config>,
+    pub limits: Limits,
+}
+
+impl Settings {
+    /// Resolves `global`, reading the config file it names (or the default one).
+    pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Self> {
+        let paths = Paths::resolve(global.config.clone())?;
+        let config = Config::load(&paths.config_file)?;
+        let limits = config.limits()?;
+        Ok(Self {
+            format: global.output.unwrap_or(Format::Table),
+            style: terminal_style(),
+            verbosity: global.verbose,
+            paths,
+            config: Arc::new(config),
+            limits,
+        })
+    }
+
+    /// The invocation facts a plugin may read.
+    pub fn invocation(&self, command: &str) -> Invocation {
+        Invocation {
+            command: command.into(),
+            format: self.format,
+            interactive: self.style.width.is_some(),
+            width: self.style.width,
+            verbosity: self.verbosity,
+        }
+    }
+}
+
+/// Colour only on a terminal and never with `NO_COLOR`; progress only on an
+/// interactive stderr.
+fn terminal_style() -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    let stdout = std::io::stdout().is_terminal();
+    let stderr = std::io::stderr().is_terminal();
+    let width = stdout
+        .then(|| terminal_size::terminal_size().map(|(width, _)| width.0))
+        .flatten();
+    Style {
+        color: stdout && !no_color,
+        color_stderr: stderr && !no_color,
+        progress: stderr,
+        width,
+    }
+}

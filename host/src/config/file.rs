@@ -1,0 +1,261 @@
+//! `config.toml`: every key optional, unknown keys kept, edits that keep the
+//! user's comments and layout.
+
+use super::ConfigError;
+use crate::plugin::Limits;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Settings of existing azlin that plugins may read through `host-info`.
+pub const PLUGIN_READABLE: &[&str] = &[
+    "default_resource_group",
+    "default_region",
+    "default_vm_size",
+    "default_vm_image",
+    "last_vm_name",
+    "session_names",
+    "vm_storage",
+    "default_nfs_storage",
+    "ssh_connect_timeout",
+    "resource_group_auto_detect",
+];
+
+/// The table of azlin-specific plugin limits in `config.toml`.
+const LIMITS_TABLE: &str = "plugin_limits";
+
+/// Why a plugin may not read a setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PluginRead {
+    /// The key is not one plugins may read.
+    Denied,
+    /// The key is malformed.
+    Invalid(&'static str),
+}
+
+/// The user's configuration as read from `config.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    path: PathBuf,
+    table: toml::Table,
+}
+
+impl Config {
+    /// Reads `path`; a missing file is an empty configuration.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.into(),
+                    source,
+                });
+            }
+        };
+        let table = text
+            .parse::<toml::Table>()
+            .map_err(|error| ConfigError::Parse {
+                path: path.into(),
+                message: error.to_string(),
+            })?;
+        Ok(Self {
+            path: path.into(),
+            table,
+        })
+    }
+
+    /// The file this configuration came from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every setting, as a TOML table.
+    pub fn table(&self) -> &toml::Table {
+        &self.table
+    }
+
+    /// The setting at `key`, dotted for tables (`session_names.dev-vm`).
+    pub fn get(&self, key: &str) -> Option<&toml::Value> {
+        let (head, rest) = split_key(key);
+        let value = self.table.get(head)?;
+        match rest {
+            None => Some(value),
+            Some(rest) => value.as_table()?.get(rest),
+        }
+    }
+
+    /// A string setting, e.g. `default_resource_group`.
+    pub fn string(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(toml::Value::as_str)
+    }
+
+    /// A setting as a plugin sees it: scalars as text, tables and arrays as JSON.
+    pub fn plugin_value(&self, key: &str) -> Result<Option<String>, PluginRead> {
+        if key.is_empty() {
+            return Err(PluginRead::Invalid("the key is empty"));
+        }
+        if !PLUGIN_READABLE.contains(&split_key(key).0) {
+            return Err(PluginRead::Denied);
+        }
+        Ok(self.get(key).map(display_value))
+    }
+
+    /// Limits for plugin runs: `[plugin_limits]` `memory_mib`, `cpu_seconds`,
+    /// `output_mib`, each defaulting to [`Limits::default`].
+    pub fn limits(&self) -> Result<Limits, ConfigError> {
+        let mut limits = Limits::default();
+        let Some(table) = self.table.get(LIMITS_TABLE) else {
+            return Ok(limits);
+        };
+        let table = table
+            .as_table()
+            .ok_or_else(|| self.type_error(LIMITS_TABLE, "a table"))?;
+        if let Some(mib) = self.positive(table, "memory_mib")? {
+            limits.memory_bytes = (mib as usize) << 20;
+        }
+        if let Some(seconds) = self.positive(table, "cpu_seconds")? {
+            limits.cpu_time = Duration::from_secs_f64(seconds);
+        }
+        if let Some(mib) = self.positive(table, "output_mib")? {
+            limits.output_bytes = (mib * (1u64 << 20) as f64) as u64;
+        }
+        Ok(limits)
+    }
+
+    fn positive(&self, table: &toml::Table, key: &str) -> Result<Option<f64>, ConfigError> {
+        let Some(value) = table.get(key) else {
+            return Ok(None);
+        };
+        let number = match value {
+            toml::Value::Integer(n) => *n as f64,
+            toml::Value::Float(n) => *n,
+            _ => f64::NAN,
+        };
+        if number.is_nan() || number <= 0.0 {
+            return Err(self.type_error(&format!("{LIMITS_TABLE}.{key}"), "a positive number"));
+        }
+        Ok(Some(number))
+    }
+
+    fn type_error(&self, key: &str, expected: &'static str) -> ConfigError {
+        ConfigError::Type {
+            path: self.path.clone(),
+            key: key.into(),
+            expected,
+        }
+    }
+}
+
+/// Splits `table.key` at its first dot.
+fn split_key(key: &str) -> (&str, Option<&str>) {
+    match key.split_once('.') {
+        Some((head, rest)) => (head, Some(rest)),
+        None => (key, None),
+    }
+}
+
+/// A TOML value as text: strings bare, other scalars as written, tables and arrays as JSON.
+pub fn display_value(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Table(_) | toml::Value::Array(_) => {
+            serde_json::to_string(value).unwrap_or_default()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Sets (or with `None` removes) `key` in the file at `path`, keeping comments
+/// and the order of everything else. Values that read as integers or booleans
+/// are stored as such; anything else as a string.
+pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.into(),
+                source,
+            });
+        }
+    };
+    let mut document =
+        text.parse::<toml_edit::DocumentMut>()
+            .map_err(|error| ConfigError::Parse {
+                path: path.into(),
+                message: error.to_string(),
+            })?;
+    let changed = apply_edit(&mut document, key, value)?;
+    if changed {
+        write_atomically(path, document.to_string().as_bytes()).map_err(|source| {
+            ConfigError::Write {
+                path: path.into(),
+                source,
+            }
+        })?;
+    }
+    Ok(changed)
+}
+
+fn apply_edit(
+    document: &mut toml_edit::DocumentMut,
+    key: &str,
+    value: Option<&str>,
+) -> Result<bool, ConfigError> {
+    let (head, rest) = split_key(key);
+    let valid = |name: &str| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    };
+    if !valid(head) || rest.is_some_and(|rest| !valid(rest)) {
+        return Err(ConfigError::Key {
+            key: key.into(),
+            why: "use letters, digits, '_', '-' and one '.'",
+        });
+    }
+    let table = match rest {
+        None => document.as_table_mut(),
+        Some(_) => {
+            let entry = document.entry(head).or_insert_with(toml_edit::table);
+            entry.as_table_mut().ok_or(ConfigError::Key {
+                key: key.into(),
+                why: "its first part names a setting that is not a table",
+            })?
+        }
+    };
+    let leaf = rest.unwrap_or(head);
+    Ok(match value {
+        Some(raw) => {
+            table.insert(leaf, toml_edit::value(typed(raw)));
+            true
+        }
+        None => table.remove(leaf).is_some(),
+    })
+}
+
+fn typed(raw: &str) -> toml_edit::Value {
+    if let Ok(number) = raw.parse::<i64>() {
+        return number.into();
+    }
+    match raw {
+        "true" => true.into(),
+        "false" => false.into(),
+        _ => raw.into(),
+    }
+}
+
+/// Writes through a temporary file in the same directory, so a crash never
+/// leaves half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}

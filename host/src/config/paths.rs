@@ -1,0 +1,46 @@
+//! Where azlin keeps its files: `~/.azlin` (or `$AZLIN_CONFIG_DIR`) for the
+//! user's settings and plugins, `~/.cache/azlin` (or `$AZLIN_CACHE_DIR`) for
+//! what can be rebuilt.
+
+use super::ConfigError;
+use std::path::PathBuf;
+
+/// The directories and files of one azlin user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// `~/.azlin`: config, contexts, profiles.
+    pub config_dir: PathBuf,
+    /// The config file in use (`--config` or `<config_dir>/config.toml`).
+    pub config_file: PathBuf,
+    /// User plugins: `$AZLIN_PLUGIN_DIR` or `<config_dir>/plugins`.
+    pub plugin_dir: PathBuf,
+    /// Rebuildable data: precompiled plugins, the API cache.
+    pub cache_dir: PathBuf,
+}
+
+impl Paths {
+    /// Resolves the paths from the environment, with `config_file` from `--config`.
+    pub fn resolve(config_file: Option<PathBuf>) -> Result<Self, ConfigError> {
+        let home = dirs::home_dir();
+        let config_dir = match std::env::var_os("AZLIN_CONFIG_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => home.as_ref().ok_or(ConfigError::NoHome)?.join(".azlin"),
+        };
+        let cache_dir = match std::env::var_os("AZLIN_CACHE_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => dirs::cache_dir()
+                .or_else(|| home.map(|home| home.join(".cache")))
+                .ok_or(ConfigError::NoHome)?
+                .join("azlin"),
+        };
+        let plugin_dir = std::env::var_os("AZLIN_PLUGIN_DIR")
+            .map_or_else(|| config_dir.join("plugins"), PathBuf::from);
+        let config_file = config_file.unwrap_or_else(|| config_dir.join("config.toml"));
+        Ok(Self {
+            config_dir,
+            config_file,
+            plugin_dir,
+            cache_dir,
+        })
+    }
+}

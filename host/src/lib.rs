@@ -1,0 +1,8 @@
+//! azlin: manage fleets of Azure Linux VMs. The host owns every capability
+//! and runs each command as a sandboxed WebAssembly component.
+
+pub mod cli;
+pub mod config;
+pub mod plugin;
+pub mod render;
+pub mod runtime;

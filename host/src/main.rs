@@ -1,0 +1,5 @@
+//! The `azlin` binary: everything lives in the library; see `azlin::cli`.
+
+fn main() -> std::process::ExitCode {
+    azlin::cli::main()
+}

@@ -1,0 +1,11 @@
+//! The one `bindgen!` site: Rust types and traits for azlin's WIT world.
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "azlin:host/command",
+    imports: { default: async | trappable },
+    exports: { default: async },
+    additional_derives: [serde::Serialize, serde::Deserialize],
+});
+
+pub use azlin::host::{host_info, output, types};

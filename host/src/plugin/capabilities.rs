@@ -1,0 +1,87 @@
+//! Capabilities: what a plugin may reach beyond output and host facts,
+//! derived from the WIT interfaces its component imports.
+
+use super::PluginError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+/// A grantable capability; each maps to one azlin WIT interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Capability {
+    AzureRead,
+    AzureWrite,
+    SshExec,
+    Cache,
+}
+
+impl Capability {
+    /// Every capability, in display order.
+    pub const ALL: [Capability; 4] = [
+        Capability::AzureRead,
+        Capability::AzureWrite,
+        Capability::SshExec,
+        Capability::Cache,
+    ];
+
+    /// The name used in listings and policy, e.g. `azure-read`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Capability::AzureRead => "azure-read",
+            Capability::AzureWrite => "azure-write",
+            Capability::SshExec => "ssh-exec",
+            Capability::Cache => "cache",
+        }
+    }
+
+    /// The WIT interface (without version) that needs this capability.
+    pub fn interface(self) -> &'static str {
+        match self {
+            Capability::AzureRead => "azlin:host/vms",
+            Capability::AzureWrite => "azlin:host/vm-control",
+            Capability::SshExec => "azlin:host/remote",
+            Capability::Cache => "azlin:host/cache",
+        }
+    }
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Interfaces every plugin gets: output, host facts, shared types.
+const ALWAYS: [&str; 3] = [
+    "azlin:host/types",
+    "azlin:host/output",
+    "azlin:host/host-info",
+];
+
+/// Capabilities the component's imports require, sorted. Fails on an import
+/// that is neither an azlin interface nor WASI.
+pub fn required(
+    engine: &Engine,
+    component: &Component,
+    origin: &str,
+) -> Result<Vec<Capability>, PluginError> {
+    let mut needed = Vec::new();
+    for (name, _) in component.component_type().imports(engine) {
+        let interface = name.split('@').next().unwrap_or(name);
+        if ALWAYS.contains(&interface) || interface.starts_with("wasi:") {
+            continue;
+        }
+        let capability = Capability::ALL
+            .into_iter()
+            .find(|capability| capability.interface() == interface)
+            .ok_or_else(|| PluginError::UnknownImport {
+                origin: origin.into(),
+                interface: name.into(),
+            })?;
+        needed.push(capability);
+    }
+    needed.sort();
+    needed.dedup();
+    Ok(needed)
+}

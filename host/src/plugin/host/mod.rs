@@ -1,0 +1,21 @@
+//! The host side of azlin's WIT: one file per interface, and the linker that
+//! joins them with locked-down WASI.
+
+mod host_info;
+mod output;
+mod types;
+
+use super::bindings::{host_info as host_info_wit, output as output_wit, types as types_wit};
+use super::state::HostState;
+use wasmtime::component::{HasSelf, Linker};
+
+/// A linker with WASI (locked down by each run's context) and the interfaces
+/// this host implements.
+pub fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<HostState>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    types_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    output_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    host_info_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    Ok(linker)
+}

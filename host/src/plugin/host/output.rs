@@ -1,0 +1,143 @@
+//! `azlin:host/output`: turns the plugin's output calls into run events,
+//! checking tables and records are well formed.
+
+use crate::plugin::bindings::output::{Align, Column, Host, Progress};
+use crate::plugin::bindings::types::{Error, Value};
+use crate::plugin::state::HostState;
+use crate::runtime::events;
+use std::collections::HashSet;
+
+impl Host for HostState {
+    async fn begin_table(
+        &mut self,
+        name: String,
+        columns: Vec<Column>,
+    ) -> wasmtime::Result<Result<(), Error>> {
+        if let Err(error) = self.claim_name(&name) {
+            return Ok(Err(error));
+        }
+        if columns.is_empty() {
+            return Ok(Err(invalid(format!("table '{name}' has no columns"))));
+        }
+        let mut keys = HashSet::new();
+        if let Some(column) = columns
+            .iter()
+            .find(|column| !keys.insert(column.key.as_str()))
+        {
+            return Ok(Err(invalid(format!(
+                "table '{name}' has two columns with key '{}'",
+                column.key
+            ))));
+        }
+        self.output.table_width = Some(columns.len());
+        let columns = columns.into_iter().map(column).collect();
+        self.output
+            .send(events::Event::Table { name, columns })
+            .await?;
+        Ok(Ok(()))
+    }
+
+    async fn row(&mut self, cells: Vec<Value>) -> wasmtime::Result<Result<(), Error>> {
+        match self.output.table_width {
+            None => return Ok(Err(invalid("row added before any table was begun".into()))),
+            Some(width) if width != cells.len() => {
+                return Ok(Err(invalid(format!(
+                    "row has {} cells but the table has {width} columns",
+                    cells.len()
+                ))));
+            }
+            Some(_) => {}
+        }
+        self.output
+            .send(events::Event::Row(cells.into_iter().map(value).collect()))
+            .await?;
+        Ok(Ok(()))
+    }
+
+    async fn record(
+        &mut self,
+        name: String,
+        fields: Vec<(String, Value)>,
+    ) -> wasmtime::Result<Result<(), Error>> {
+        if let Err(error) = self.claim_name(&name) {
+            return Ok(Err(error));
+        }
+        let mut keys = HashSet::new();
+        if let Some((key, _)) = fields.iter().find(|(key, _)| !keys.insert(key.as_str())) {
+            return Ok(Err(invalid(format!(
+                "record '{name}' has two fields named '{key}'"
+            ))));
+        }
+        let fields = fields
+            .into_iter()
+            .map(|(key, field)| (key, value(field)))
+            .collect();
+        self.output
+            .send(events::Event::Record { name, fields })
+            .await?;
+        Ok(Ok(()))
+    }
+
+    async fn text(&mut self, line: String) -> wasmtime::Result<()> {
+        self.output.send(events::Event::Text(line)).await
+    }
+
+    async fn warn(&mut self, message: String) -> wasmtime::Result<()> {
+        self.output.send(events::Event::Warning(message)).await
+    }
+
+    async fn report_progress(&mut self, progress: Progress) -> wasmtime::Result<()> {
+        let Progress { label, done, total } = progress;
+        self.output
+            .send(events::Event::Progress(events::Progress {
+                label,
+                done,
+                total,
+            }))
+            .await
+    }
+}
+
+impl HostState {
+    /// Reserves a table or record name for this run.
+    fn claim_name(&mut self, name: &str) -> Result<(), Error> {
+        if name.is_empty() {
+            return Err(invalid("a table or record needs a name".into()));
+        }
+        if !self.output.names.insert(name.into()) {
+            return Err(invalid(format!(
+                "the name '{name}' is already used in this run"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn invalid(why: String) -> Error {
+    Error::InvalidInput(why)
+}
+
+fn column(column: Column) -> events::Column {
+    let align = match column.align {
+        Align::Left => events::Align::Left,
+        Align::Right => events::Align::Right,
+    };
+    events::Column {
+        key: column.key,
+        title: column.title,
+        align,
+    }
+}
+
+fn value(value: Value) -> events::Value {
+    match value {
+        Value::Empty => events::Value::Empty,
+        Value::Text(text) => events::Value::Text(text),
+        Value::Integer(number) => events::Value::Integer(number),
+        Value::Number(number) => events::Value::Number(number),
+        Value::Boolean(flag) => events::Value::Boolean(flag),
+        Value::DurationMs(ms) => events::Value::DurationMs(ms),
+        Value::Bytes(bytes) => events::Value::Bytes(bytes),
+        Value::Texts(texts) => events::Value::Texts(texts),
+    }
+}

@@ -1,0 +1,158 @@
+//! Per-run limits (memory, guest CPU time, output size) and how they are
+//! enforced: a resource limiter, a guest-time meter and a shared output budget.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use wasmtime::ResourceLimiter;
+
+/// Limits of one run of a plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Linear memory the plugin may grow to, in bytes.
+    pub memory_bytes: usize,
+    /// Time the plugin may spend executing its own code (host calls excluded).
+    pub cpu_time: Duration,
+    /// Bytes of output (events and captured stdout/stderr) the plugin may emit.
+    pub output_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            memory_bytes: 256 << 20,
+            cpu_time: Duration::from_secs(30),
+            output_bytes: 64 << 20,
+        }
+    }
+}
+
+/// A limit the plugin ran into; raised as a trap, which ends the run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LimitExceeded {
+    #[error("it tried to use more than {} of memory", mib(*limit as u64))]
+    Memory { limit: usize },
+    #[error("it ran for more than {} of CPU time", seconds(*limit))]
+    Cpu { limit: Duration },
+    #[error("it wrote more than {} of output", mib(*limit))]
+    Output { limit: u64 },
+    #[error("its tables grew past {limit} elements")]
+    Table { limit: usize },
+}
+
+fn mib(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{:.1} s", duration.as_secs_f64())
+}
+
+/// Enforces [`Limits::memory_bytes`] (and a table size bound) on a store.
+#[derive(Debug)]
+pub struct StoreLimiter {
+    memory_bytes: usize,
+    table_elements: usize,
+}
+
+impl StoreLimiter {
+    /// A limiter for `limits`.
+    pub fn new(limits: &Limits) -> Self {
+        Self {
+            memory_bytes: limits.memory_bytes,
+            table_elements: 100_000,
+        }
+    }
+}
+
+impl ResourceLimiter for StoreLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.memory_bytes {
+            return Err(LimitExceeded::Memory {
+                limit: self.memory_bytes,
+            }
+            .into());
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.table_elements {
+            return Err(LimitExceeded::Table {
+                limit: self.table_elements,
+            }
+            .into());
+        }
+        Ok(true)
+    }
+}
+
+/// Measures the time a guest spends in its own code, from the store's call hooks.
+#[derive(Debug, Default)]
+pub struct GuestClock {
+    spent: Duration,
+    entered: Option<Instant>,
+}
+
+impl GuestClock {
+    /// The guest starts (or resumes) executing.
+    pub fn enter(&mut self) {
+        self.entered.get_or_insert_with(Instant::now);
+    }
+
+    /// The guest stops executing (returns, or calls the host).
+    pub fn leave(&mut self) {
+        if let Some(entered) = self.entered.take() {
+            self.spent += entered.elapsed();
+        }
+    }
+
+    /// Guest time so far, including the current stretch.
+    pub fn spent(&self) -> Duration {
+        self.spent
+            + self
+                .entered
+                .map_or(Duration::ZERO, |entered| entered.elapsed())
+    }
+}
+
+/// Output bytes one run may still emit, shared by the output interface and the
+/// captured stdout/stderr.
+#[derive(Debug, Clone)]
+pub struct OutputBudget {
+    used: Arc<AtomicU64>,
+    limit: u64,
+}
+
+impl OutputBudget {
+    /// A budget of `limit` bytes.
+    pub fn new(limit: u64) -> Self {
+        Self {
+            used: Arc::new(AtomicU64::new(0)),
+            limit,
+        }
+    }
+
+    /// Charges `bytes`; fails once the total passes the limit.
+    pub fn charge(&self, bytes: usize) -> Result<(), LimitExceeded> {
+        let used = self.used.fetch_add(bytes as u64, Ordering::Relaxed) + bytes as u64;
+        if used > self.limit {
+            return Err(LimitExceeded::Output { limit: self.limit });
+        }
+        Ok(())
+    }
+}

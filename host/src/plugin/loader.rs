@@ -1,0 +1,145 @@
+//! Turns a catalog entry into a plugin ready to run: compiled (or mapped from
+//! the precompiled cache), its imports checked, its description known.
+
+use super::bindings::CommandPre;
+use super::bindings::types::CommandInfo;
+use super::capabilities::{self, Capability};
+use super::catalog::{Entry, Origin};
+use super::instance;
+use super::limits::Limits;
+use super::precompiled::Precompiled;
+use super::state::{HostState, RunContext};
+use super::{PluginError, spec};
+use std::sync::Arc;
+use wasmtime::Engine;
+use wasmtime::component::Linker;
+
+/// Capabilities this build of the host implements.
+pub const PROVIDED: &[Capability] = &[];
+
+/// A plugin ready to run.
+pub struct Loaded {
+    pub name: String,
+    pub origin: Origin,
+    pub sha256: String,
+    pub info: CommandInfo,
+    pub capabilities: Vec<Capability>,
+    pub(crate) pre: CommandPre<HostState>,
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded")
+            .field("name", &self.name)
+            .field("sha256", &self.sha256)
+            .finish()
+    }
+}
+
+/// Loads plugins for one engine.
+pub struct Loader {
+    pub(crate) engine: Engine,
+    linker: Linker<HostState>,
+    pub(crate) precompiled: Precompiled,
+    limits: Limits,
+}
+
+impl Loader {
+    /// A loader compiling with `engine` and caching under `precompiled`.
+    pub fn new(
+        engine: Engine,
+        linker: Linker<HostState>,
+        precompiled: Precompiled,
+        limits: Limits,
+    ) -> Self {
+        Self {
+            engine,
+            linker,
+            precompiled,
+            limits,
+        }
+    }
+
+    /// Loads `entry`: bytes, component, imports, exports, description.
+    pub async fn load(
+        &self,
+        entry: &Entry,
+        context: Arc<RunContext>,
+    ) -> Result<Loaded, PluginError> {
+        let bytes = entry.read()?;
+        let origin = entry.label();
+        let component = self.precompiled.load(&self.engine, &bytes, &origin)?;
+        let capabilities = capabilities::required(&self.engine, &component, &origin)?;
+        if let Some(&capability) = capabilities
+            .iter()
+            .find(|needed| !PROVIDED.contains(needed))
+        {
+            return Err(PluginError::CapabilityUnavailable {
+                origin,
+                capability,
+                interface: capability.interface(),
+            });
+        }
+        let not_a_command = |error: wasmtime::Error| PluginError::NotACommand {
+            origin: origin.clone(),
+            why: error.root_cause().to_string(),
+        };
+        let instance_pre = self
+            .linker
+            .instantiate_pre(&component)
+            .map_err(not_a_command)?;
+        let pre = CommandPre::new(instance_pre).map_err(not_a_command)?;
+        let info = self.info(&pre, &bytes.sha256, &origin, context).await?;
+        spec::check(&info).map_err(|why| PluginError::NotACommand {
+            origin: origin.clone(),
+            why,
+        })?;
+        if info.name != entry.name {
+            let file = match &entry.origin {
+                Origin::File(path) => path.clone(),
+                Origin::Builtin => entry.name.clone().into(),
+            };
+            return Err(PluginError::NameMismatch {
+                file,
+                described: info.name,
+            });
+        }
+        Ok(Loaded {
+            name: entry.name.clone(),
+            origin: entry.origin.clone(),
+            sha256: bytes.sha256,
+            info,
+            capabilities,
+            pre,
+        })
+    }
+
+    /// The plugin's description: from the cache beside its artifact, else by
+    /// calling `describe` once and caching the answer.
+    async fn info(
+        &self,
+        pre: &CommandPre<HostState>,
+        sha256: &str,
+        origin: &str,
+        context: Arc<RunContext>,
+    ) -> Result<CommandInfo, PluginError> {
+        let path = self.precompiled.dir().join(format!("{sha256}.info.json"));
+        if let Some(info) = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        {
+            return Ok(info);
+        }
+        let ended = instance::describe(pre, &self.limits, context).await;
+        let info = ended.result.map_err(|stop| PluginError::Describe {
+            origin: origin.into(),
+            why: format!("{stop:?}"),
+        })?;
+        if let Ok(json) = serde_json::to_vec(&info)
+            && let Err(error) = crate::config::write_atomically(&path, &json)
+        {
+            tracing::debug!("cannot cache the description of {origin}: {error}");
+        }
+        Ok(info)
+    }
+}

@@ -1,0 +1,30 @@
+//! Command plugins: finding, precompiling and checking components, the host
+//! side of the WIT, and the limits each run is held to.
+
+pub mod bindings;
+mod builtin;
+mod capabilities;
+mod catalog;
+mod engine;
+mod error;
+mod host;
+mod instance;
+mod limits;
+mod loader;
+mod log;
+mod precompiled;
+mod spec;
+mod state;
+
+pub use bindings::types::{CommandInfo, OptionSpec, PositionalSpec, SubcommandSpec};
+pub use capabilities::Capability;
+pub use catalog::{Catalog, Entry, Origin};
+pub use engine::{EpochTicker, TICK, engine};
+pub use error::PluginError;
+pub use host::linker;
+pub use instance::{Ended, describe, run};
+pub use limits::{LimitExceeded, Limits};
+pub use loader::{Loaded, Loader, PROVIDED};
+pub use precompiled::Precompiled;
+pub use spec::{RESERVED_LONG, RESERVED_SHORT};
+pub use state::{HostState, RunContext};

@@ -1,0 +1,127 @@
+//! The data of one plugin run's store: locked-down WASI, limits, the guest
+//! clock, and where the plugin's output goes.
+
+use super::limits::{GuestClock, LimitExceeded, Limits, OutputBudget, StoreLimiter};
+use super::log::LogPipe;
+use crate::config::Config;
+use crate::runtime::{Event, Invocation};
+use std::collections::HashSet;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+/// The reader of the run's events went away (the user closed the pipe or
+/// cancelled); raised as a trap to end the run quietly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the output of the command was closed")]
+pub struct OutputClosed;
+
+/// What the plugin may learn about its run through `host-info`.
+#[derive(Debug, Clone)]
+pub struct RunContext {
+    pub invocation: Invocation,
+    pub config: Arc<Config>,
+}
+
+/// Where a plugin's output events go, and the bookkeeping that checks them.
+#[derive(Debug)]
+pub struct OutputSink {
+    events: Option<mpsc::Sender<Event>>,
+    budget: OutputBudget,
+    /// Columns of the table begun last.
+    pub(crate) table_width: Option<usize>,
+    /// Table and record names used so far in this run.
+    pub(crate) names: HashSet<String>,
+}
+
+impl OutputSink {
+    /// Sends `event`, charging it to the budget. A trap when over budget or closed.
+    pub async fn send(&mut self, event: Event) -> wasmtime::Result<()> {
+        self.budget.charge(event.weight())?;
+        match &self.events {
+            Some(events) => events.send(event).await.map_err(|_| OutputClosed.into()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Store data of one run.
+pub struct HostState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    pub(crate) limiter: StoreLimiter,
+    pub(crate) clock: GuestClock,
+    pub(crate) output: OutputSink,
+    pub(crate) context: Arc<RunContext>,
+    pub(crate) stdout: LogPipe,
+    pub(crate) stderr: LogPipe,
+}
+
+impl HostState {
+    /// State for one run; `events` is `None` when output is not wanted (describe).
+    pub fn new(
+        limits: &Limits,
+        context: Arc<RunContext>,
+        events: Option<mpsc::Sender<Event>>,
+    ) -> Self {
+        let budget = OutputBudget::new(limits.output_bytes);
+        let stdout = LogPipe::new(budget.clone());
+        let stderr = LogPipe::new(budget.clone());
+        let wasi = WasiCtx::builder()
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
+        Self {
+            wasi,
+            table: ResourceTable::new(),
+            limiter: StoreLimiter::new(limits),
+            clock: GuestClock::default(),
+            output: OutputSink {
+                events,
+                budget,
+                table_width: None,
+                names: HashSet::new(),
+            },
+            context,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// What the plugin wrote to stdout and stderr, for the command's log.
+    pub fn log(&self) -> String {
+        let (stdout, stderr) = (self.stdout.contents(), self.stderr.contents());
+        match (stdout.is_empty(), stderr.is_empty()) {
+            (true, _) => stderr,
+            (false, true) => stdout,
+            (false, false) => format!("{stdout}{stderr}"),
+        }
+    }
+
+    /// Captured stderr alone (where a Rust guest's panic message goes).
+    pub fn stderr(&self) -> String {
+        self.stderr.contents()
+    }
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// Checks that a limit error is one of ours, for classifying traps.
+pub fn limit_of(error: &wasmtime::Error) -> Option<LimitExceeded> {
+    error.downcast_ref::<LimitExceeded>().cloned().or_else(|| {
+        error
+            .chain()
+            .find_map(|cause| cause.downcast_ref::<LimitExceeded>().cloned())
+    })
+}

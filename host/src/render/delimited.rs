@@ -1,0 +1,66 @@
+//! CSV and TSV for spreadsheets and `cut`: a header of column keys, then
+//! rows; records as `field,value` blocks; blocks separated by an empty line;
+//! text left out.
+
+use super::{Sink, value};
+use crate::runtime::Event;
+use std::io::{self, Write};
+
+pub struct DelimitedSink {
+    delimiter: u8,
+    blocks: usize,
+}
+
+impl DelimitedSink {
+    pub fn new(delimiter: u8) -> Self {
+        Self {
+            delimiter,
+            blocks: 0,
+        }
+    }
+
+    fn write_record<I, S>(&self, out: &mut dyn Write, fields: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<[u8]>,
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(self.delimiter)
+            .from_writer(out);
+        writer.write_record(fields).map_err(io::Error::other)?;
+        writer.flush()
+    }
+
+    fn start_block(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.blocks > 0 {
+            writeln!(out)?;
+        }
+        self.blocks += 1;
+        Ok(())
+    }
+}
+
+impl Sink for DelimitedSink {
+    fn event(&mut self, event: Event, out: &mut dyn Write) -> io::Result<()> {
+        match event {
+            Event::Table { columns, .. } => {
+                self.start_block(out)?;
+                self.write_record(out, columns.iter().map(|column| column.key.as_str()))
+            }
+            Event::Row(cells) => self.write_record(out, cells.iter().map(value::raw)),
+            Event::Record { fields, .. } => {
+                self.start_block(out)?;
+                self.write_record(out, ["field", "value"])?;
+                for (key, field) in &fields {
+                    self.write_record(out, [key.clone(), value::raw(field)])?;
+                }
+                Ok(())
+            }
+            Event::Text(_) | Event::Warning(_) | Event::Progress(_) => Ok(()),
+        }
+    }
+
+    fn finish(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+}

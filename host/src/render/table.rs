@@ -1,0 +1,112 @@
+//! Tables for people: aligned columns, records as key/value lists, text after.
+
+use super::{Sink, Style, value};
+use crate::runtime::{Align, Column, Event, Value};
+use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
+use std::io::{self, Write};
+
+/// Buffers the current table (its widths depend on every row) and writes
+/// everything else in order.
+pub struct TableSink {
+    style: Style,
+    current: Option<(Vec<Column>, Vec<Vec<Value>>)>,
+    wrote_block: bool,
+}
+
+impl TableSink {
+    pub fn new(style: Style) -> Self {
+        Self {
+            style,
+            current: None,
+            wrote_block: false,
+        }
+    }
+
+    fn new_table(&self) -> Table {
+        let mut table = Table::new();
+        table.load_style(presets::UTF8_FULL_CONDENSED);
+        match self.style.width {
+            Some(width) => {
+                table
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_width(width);
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
+        if self.style.color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        table
+    }
+
+    fn flush_table(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let Some((columns, rows)) = self.current.take() else {
+            return Ok(());
+        };
+        let mut table = self.new_table();
+        table.set_header(columns.iter().map(|column| {
+            let cell = Cell::new(&column.title);
+            if self.style.color {
+                cell.add_attribute(Attribute::Bold)
+            } else {
+                cell
+            }
+        }));
+        for row in rows {
+            table.add_row(row.iter().zip(&columns).map(|(cell, column)| {
+                let alignment = match column.align {
+                    Align::Left => CellAlignment::Left,
+                    Align::Right => CellAlignment::Right,
+                };
+                Cell::new(value::human(cell)).set_alignment(alignment)
+            }));
+        }
+        self.block(out)?;
+        writeln!(out, "{table}")
+    }
+
+    fn record(&mut self, fields: &[(String, Value)], out: &mut dyn Write) -> io::Result<()> {
+        let width = fields.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+        self.block(out)?;
+        for (key, field) in fields {
+            writeln!(out, "{key:<width$}  {}", value::human(field))?;
+        }
+        Ok(())
+    }
+
+    /// Separates consecutive blocks with an empty line.
+    fn block(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if self.wrote_block {
+            writeln!(out)?;
+        }
+        self.wrote_block = true;
+        Ok(())
+    }
+}
+
+impl Sink for TableSink {
+    fn event(&mut self, event: Event, out: &mut dyn Write) -> io::Result<()> {
+        if let Event::Row(cells) = event {
+            if let Some((_, rows)) = &mut self.current {
+                rows.push(cells);
+            }
+            return Ok(());
+        }
+        self.flush_table(out)?;
+        match event {
+            Event::Table { columns, .. } => self.current = Some((columns, Vec::new())),
+            Event::Record { fields, .. } => self.record(&fields, out)?,
+            Event::Text(line) => writeln!(out, "{line}")?,
+            Event::Row(_) | Event::Warning(_) | Event::Progress(_) => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.flush_table(out)
+    }
+}

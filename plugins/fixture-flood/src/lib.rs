@@ -1,0 +1,29 @@
+//! Test fixture: a command that floods its output, through the output
+//! interface or, with `--stdout`, through WASI stdout.
+
+use azlin_sdk::prelude::*;
+
+struct Flood;
+
+impl Command for Flood {
+    fn describe() -> Info {
+        Info::new("flood", "0.1.0", "Fixture: writes output without end").option(Opt::flag(
+            "stdout",
+            "flood WASI stdout instead of the output interface",
+        ))
+    }
+
+    fn run(args: Args) -> Result<(), Failure> {
+        let line = "flood ".repeat(100);
+        if args.flag("stdout") {
+            loop {
+                println!("{line}");
+            }
+        }
+        loop {
+            output::text(&line);
+        }
+    }
+}
+
+azlin_sdk::export_command!(Flood);

@@ -1,0 +1,114 @@
+//! Structured output: tables, records, text, warnings and progress. The host
+//! renders them as a table, JSON, CSV or TSV.
+
+use crate::bindings::azlin::host::output as wit;
+use crate::failure::Failure;
+
+pub use crate::bindings::azlin::host::output::{Align, Column};
+pub use crate::bindings::azlin::host::types::Value;
+
+/// A column with a machine `key` (JSON, CSV) and a human `title` (tables).
+pub fn column(key: &str, title: &str) -> Column {
+    Column {
+        key: key.into(),
+        title: title.into(),
+        align: Align::Left,
+    }
+}
+
+/// A right-aligned column, for numbers.
+pub fn number_column(key: &str, title: &str) -> Column {
+    Column {
+        align: Align::Right,
+        ..column(key, title)
+    }
+}
+
+/// A table being written; rows go to the host as they are added.
+#[derive(Debug)]
+pub struct Table {
+    width: usize,
+}
+
+impl Table {
+    /// Begins a table named `name` (its key in JSON output).
+    pub fn begin(name: &str, columns: Vec<Column>) -> Result<Self, Failure> {
+        let width = columns.len();
+        wit::begin_table(name, &columns)?;
+        Ok(Self { width })
+    }
+
+    /// Adds a row; it must have one cell per column.
+    pub fn row(&mut self, cells: Vec<Value>) -> Result<(), Failure> {
+        debug_assert_eq!(cells.len(), self.width, "row width must match the columns");
+        wit::row(&cells)?;
+        Ok(())
+    }
+}
+
+/// Emits a record: named fields, shown as a list in tables and an object in JSON.
+pub fn record(name: &str, fields: Vec<(String, Value)>) -> Result<(), Failure> {
+    wit::record(name, &fields)?;
+    Ok(())
+}
+
+/// A line for people (a summary or footer); left out of CSV.
+pub fn text(line: &str) {
+    wit::text(line);
+}
+
+/// A warning on stderr.
+pub fn warn(message: &str) {
+    wit::warn(message);
+}
+
+/// Progress of `label`: `done` of `total`.
+pub fn progress(label: &str, done: u64, total: Option<u64>) {
+    wit::report_progress(&wit::Progress {
+        label: label.into(),
+        done,
+        total,
+    });
+}
+
+impl From<&str> for Value {
+    fn from(text: &str) -> Self {
+        Value::Text(text.into())
+    }
+}
+
+impl From<String> for Value {
+    fn from(text: String) -> Self {
+        Value::Text(text)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(number: i64) -> Self {
+        Value::Integer(number)
+    }
+}
+
+impl From<u32> for Value {
+    fn from(number: u32) -> Self {
+        Value::Integer(number.into())
+    }
+}
+
+impl From<f64> for Value {
+    fn from(number: f64) -> Self {
+        Value::Number(number)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(flag: bool) -> Self {
+        Value::Boolean(flag)
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Value::Empty, Into::into)
+    }
+}
