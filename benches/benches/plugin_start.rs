@@ -1,1 +1,103 @@
-fn main() {}
+//! Plugin start-up from the precompiled cache: what every `azlin` command
+//! pays before the plugin's own work. Uses the built-in `doctor` plugin.
+
+use azlin::config::{Config, Paths};
+use azlin::runtime::{Arguments, Format, Invocation, RunRequest, Runtime, Status};
+use std::sync::Arc;
+
+fn main() {
+    divan::main();
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    paths: Paths,
+    tokio: tokio::runtime::Runtime,
+}
+
+impl Fixture {
+    /// A user environment whose precompiled cache already holds `doctor`.
+    fn warm() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paths = Paths {
+            config_dir: dir.path().join("azlin"),
+            config_file: dir.path().join("azlin/config.toml"),
+            plugin_dir: dir.path().join("azlin/plugins"),
+            cache_dir: dir.path().join("cache"),
+        };
+        let tokio = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("tokio");
+        let runtime = Runtime::new(&paths).expect("runtime");
+        tokio
+            .block_on(runtime.load("doctor"))
+            .expect("doctor compiles");
+        Self {
+            _dir: dir,
+            paths,
+            tokio,
+        }
+    }
+}
+
+fn request() -> RunRequest {
+    RunRequest {
+        command: "doctor".into(),
+        arguments: Arguments::default(),
+        invocation: Invocation {
+            command: "doctor".into(),
+            format: Format::Json,
+            interactive: false,
+            width: None,
+            verbosity: 0,
+        },
+        config: Arc::new(Config::default()),
+        limits: Default::default(),
+    }
+}
+
+async fn run_once(runtime: &Arc<Runtime>) {
+    let mut handle = runtime.run(request());
+    while handle.events.recv().await.is_some() {}
+    let outcome = handle.outcome.await.expect("run completes");
+    assert_eq!(outcome.status, Status::Success);
+}
+
+/// What a fresh process pays: engine and linker, map the precompiled
+/// component in, read its cached description, instantiate, call `run`.
+#[divan::bench]
+fn new_runtime_load_instantiate_call(bencher: divan::Bencher) {
+    let fixture = Fixture::warm();
+    bencher.bench_local(|| {
+        let runtime = Runtime::new(&fixture.paths).expect("runtime");
+        fixture.tokio.block_on(run_once(&runtime));
+    });
+}
+
+/// Map the precompiled component in and read its description (fresh runtime).
+#[divan::bench]
+fn load_from_precompiled_cache(bencher: divan::Bencher) {
+    let fixture = Fixture::warm();
+    bencher
+        .with_inputs(|| Runtime::new(&fixture.paths).expect("runtime"))
+        .bench_local_values(|runtime| {
+            fixture
+                .tokio
+                .block_on(runtime.load("doctor"))
+                .expect("load");
+            runtime
+        });
+}
+
+/// A loaded plugin: a fresh store and instance, then the `run` call.
+#[divan::bench]
+fn instantiate_and_call_loaded(bencher: divan::Bencher) {
+    let fixture = Fixture::warm();
+    let runtime = Runtime::new(&fixture.paths).expect("runtime");
+    fixture
+        .tokio
+        .block_on(runtime.load("doctor"))
+        .expect("load");
+    bencher.bench_local(|| fixture.tokio.block_on(run_once(&runtime)));
+}

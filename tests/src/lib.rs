@@ -1,1 +1,230 @@
+//! Helpers for azlin's integration tests: an isolated user environment, a
+//! builder that runs the built `azlin` binary in it, and golden files.
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Paths of the fixture plugin components, built by this crate's build script.
+pub mod fixtures {
+    include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+}
+
+/// How long a single `azlin` run may take before the test calls it hung.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+/// An isolated azlin user: its own config, plugin and cache directories.
+#[derive(Debug)]
+pub struct Env {
+    root: tempfile::TempDir,
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Env {
+    /// A fresh, empty environment.
+    pub fn new() -> Self {
+        let root = tempfile::tempdir().expect("create a temp dir");
+        std::fs::create_dir_all(root.path().join("azlin/plugins")).expect("create the plugin dir");
+        Self { root }
+    }
+
+    /// `~/.azlin` of this environment.
+    pub fn config_dir(&self) -> PathBuf {
+        self.root.path().join("azlin")
+    }
+
+    /// The plugin directory.
+    pub fn plugin_dir(&self) -> PathBuf {
+        self.config_dir().join("plugins")
+    }
+
+    /// The cache directory (precompiled plugins live here).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.path().join("cache")
+    }
+
+    /// The config file.
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir().join("config.toml")
+    }
+
+    /// Installs a fixture (or any file) as plugin `name`.
+    pub fn install(&self, source: &str, name: &str) -> PathBuf {
+        let target = self.plugin_dir().join(format!("{name}.wasm"));
+        std::fs::copy(source, &target).expect("copy the plugin");
+        target
+    }
+
+    /// Writes raw bytes as plugin `name`.
+    pub fn install_bytes(&self, bytes: &[u8], name: &str) -> PathBuf {
+        let target = self.plugin_dir().join(format!("{name}.wasm"));
+        std::fs::write(&target, bytes).expect("write the plugin");
+        target
+    }
+
+    /// Writes `config.toml`.
+    pub fn write_config(&self, text: &str) {
+        std::fs::write(self.config_file(), text).expect("write config.toml");
+    }
+
+    /// Small limits, so hostile fixtures are stopped quickly.
+    pub fn tight_limits(&self) {
+        self.write_config("[plugin_limits]\nmemory_mib = 32\ncpu_seconds = 0.5\noutput_mib = 1\n");
+    }
+
+    /// Paths for constructing a runtime in this process.
+    pub fn paths(&self) -> azlin::config::Paths {
+        azlin::config::Paths {
+            config_dir: self.config_dir(),
+            config_file: self.config_file(),
+            plugin_dir: self.plugin_dir(),
+            cache_dir: self.cache_dir(),
+        }
+    }
+
+    /// A command line to run in this environment.
+    pub fn azlin<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut command = Command::new(binary());
+        command
+            .args(args.into_iter().map(|arg| arg.as_ref().to_string()))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.root.path())
+            .env("AZLIN_CONFIG_DIR", self.config_dir())
+            .env("AZLIN_CACHE_DIR", self.cache_dir())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        Run { command }
+    }
+}
+
+/// A prepared `azlin` invocation.
+#[derive(Debug)]
+pub struct Run {
+    command: Command,
+}
+
+/// What an `azlin` invocation printed and returned.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Sets an environment variable.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
+    /// Runs to completion (killing it past the hang guard).
+    pub fn output(mut self) -> Output {
+        let mut child = self.command.spawn().expect("start azlin");
+        let started = Instant::now();
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let out = std::thread::spawn(move || read_all(stdout));
+        let err = std::thread::spawn(move || read_all(stderr));
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for azlin") {
+                break status;
+            }
+            if started.elapsed() > HANG_GUARD {
+                let _ = child.kill();
+                panic!("azlin did not exit within {HANG_GUARD:?}");
+            }
+            std::thread::park_timeout(Duration::from_millis(5));
+        };
+        Output {
+            code: status.code().unwrap_or(-1),
+            stdout: out.join().expect("stdout reader"),
+            stderr: err.join().expect("stderr reader"),
+        }
+    }
+
+    /// Runs and asserts exit code 0.
+    pub fn success(self) -> Output {
+        let output = self.output();
+        assert_eq!(
+            output.code, 0,
+            "azlin failed:\nstdout:\n{}\nstderr:\n{}",
+            output.stdout, output.stderr
+        );
+        output
+    }
+
+    /// Runs and asserts exit code `code`.
+    pub fn code(self, code: i32) -> Output {
+        let output = self.output();
+        assert_eq!(
+            output.code, code,
+            "unexpected exit code:\nstdout:\n{}\nstderr:\n{}",
+            output.stdout, output.stderr
+        );
+        output
+    }
+}
+
+fn read_all(mut stream: impl std::io::Read) -> String {
+    let mut text = String::new();
+    stream
+        .read_to_string(&mut text)
+        .expect("read azlin's output");
+    text
+}
+
+/// The built `azlin` binary: `$AZLIN_BIN`, else next to this test's `deps/`
+/// directory (cargo builds it for the host crate's own integration tests).
+pub fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("AZLIN_BIN") {
+        return path.into();
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
+    let binary = profile_dir.join("azlin");
+    assert!(
+        binary.is_file(),
+        "{} is missing: run `cargo test --workspace` (or scripts/test)",
+        binary.display()
+    );
+    binary
+}
+
+/// Compares `actual` with `tests/golden/<name>`; `AZLIN_BLESS=1` rewrites it.
+pub fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("golden")
+        .join(name);
+    if std::env::var_os("AZLIN_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("golden dir")).expect("create golden dir");
+        std::fs::write(&path, actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run with AZLIN_BLESS=1 to create it",
+            path.display()
+        )
+    });
+    assert_eq!(
+        actual,
+        expected,
+        "output differs from {} (AZLIN_BLESS=1 re-blesses it on purpose)",
+        path.display()
+    );
+}

@@ -4,7 +4,7 @@
 use super::args::GlobalArgs;
 use crate::plugin::{CommandInfo, OptionSpec, PositionalSpec};
 use crate::runtime::Arguments;
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValuesParser, Resettable};
 use clap::{Arg, ArgAction, ArgMatches, Args, Command};
 
 /// The clap command for a plugin, with the global options added.
@@ -15,9 +15,6 @@ pub fn command(info: &CommandInfo) -> Command {
         .about(info.summary.clone())
         .visible_aliases(info.aliases.clone())
         .disable_help_subcommand(true);
-    if !info.description.is_empty() {
-        command = command.long_about(info.description.clone());
-    }
     command = with_arguments(command, &info.options, &info.positionals);
     for sub in &info.subcommands {
         let subcommand = Command::new(sub.name.clone())
@@ -28,7 +25,12 @@ pub fn command(info: &CommandInfo) -> Command {
     if !info.subcommands.is_empty() {
         command = command.subcommand_required(true);
     }
-    GlobalArgs::augment_args(command)
+    let command = GlobalArgs::augment_args(command).about(info.summary.clone());
+    if info.description.is_empty() {
+        command.long_about(Resettable::Reset)
+    } else {
+        command.long_about(info.description.clone())
+    }
 }
 
 /// The arguments a plugin receives, read from clap's matches.

@@ -4,7 +4,7 @@
 use super::bindings::CommandPre;
 use super::bindings::types::CommandInfo;
 use super::capabilities::{self, Capability};
-use super::catalog::{Entry, Origin};
+use super::catalog::{Bytes, Entry, Origin};
 use super::instance;
 use super::limits::Limits;
 use super::precompiled::Precompiled;
@@ -25,6 +25,23 @@ pub struct Loaded {
     pub info: CommandInfo,
     pub capabilities: Vec<Capability>,
     pub(crate) pre: CommandPre<HostState>,
+}
+
+impl Loaded {
+    /// Checks the plugin describes itself with the name it was found under.
+    pub fn check_name(&self, entry: &Entry) -> Result<(), PluginError> {
+        if self.info.name == entry.name {
+            return Ok(());
+        }
+        let file = match &entry.origin {
+            Origin::File(path) => path.clone(),
+            Origin::Builtin => entry.name.clone().into(),
+        };
+        Err(PluginError::NameMismatch {
+            file,
+            described: self.info.name.clone(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Loaded {
@@ -64,9 +81,9 @@ impl Loader {
     pub async fn load(
         &self,
         entry: &Entry,
+        bytes: Bytes,
         context: Arc<RunContext>,
     ) -> Result<Loaded, PluginError> {
-        let bytes = entry.read()?;
         let origin = entry.label();
         let component = self.precompiled.load(&self.engine, &bytes, &origin)?;
         let capabilities = capabilities::required(&self.engine, &component, &origin)?;
@@ -94,16 +111,6 @@ impl Loader {
             origin: origin.clone(),
             why,
         })?;
-        if info.name != entry.name {
-            let file = match &entry.origin {
-                Origin::File(path) => path.clone(),
-                Origin::Builtin => entry.name.clone().into(),
-            };
-            return Err(PluginError::NameMismatch {
-                file,
-                described: info.name,
-            });
-        }
         Ok(Loaded {
             name: entry.name.clone(),
             origin: entry.origin.clone(),

@@ -74,7 +74,10 @@ impl Precompiled {
             match unsafe { Component::deserialize_file(engine, &path) } {
                 Ok(component) => {
                     self.hits.fetch_add(1, Ordering::Relaxed);
-                    tracing::debug!(plugin = origin, elapsed = ?started.elapsed(), "precompiled hit");
+                    tracing::debug!(
+                        "precompiled hit for plugin {origin} in {:?}",
+                        started.elapsed()
+                    );
                     return Ok(component);
                 }
                 Err(error) => tracing::warn!(
@@ -103,7 +106,7 @@ impl Precompiled {
                 why: error.root_cause().to_string(),
             })?;
         self.compiled.fetch_add(1, Ordering::Relaxed);
-        tracing::debug!(plugin = origin, elapsed = ?started.elapsed(), "compiled");
+        tracing::debug!("compiled plugin {origin} in {:?}", started.elapsed());
         if let Err(error) = self.store(path, &artifact) {
             tracing::warn!(
                 "cannot cache the compiled plugin in {}: {error}",

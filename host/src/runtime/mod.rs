@@ -105,28 +105,37 @@ impl Runtime {
 
     /// Loads a catalog entry, reusing one loaded before with the same bytes.
     pub async fn load_entry(&self, entry: &plugin::Entry) -> Result<Arc<Loaded>, PluginError> {
-        let key = format!("{}#{}", entry.name, entry.origin);
-        if matches!(entry.origin, plugin::Origin::Builtin)
-            && let Some(loaded) = self.loaded.lock().expect("loaded lock").get(&key)
-        {
-            return Ok(loaded.clone());
-        }
-        let context = Arc::new(RunContext {
-            invocation: Invocation {
-                command: entry.name.clone(),
-                format: Format::Table,
-                interactive: false,
-                width: None,
-                verbosity: 0,
-            },
-            config: Arc::default(),
-        });
-        let _ticking = self.ticker.hold();
-        let loaded = Arc::new(self.loader.load(entry, context).await?);
-        self.loaded
+        let bytes = entry.read()?;
+        let known = self
+            .loaded
             .lock()
             .expect("loaded lock")
-            .insert(key, loaded.clone());
+            .get(&bytes.sha256)
+            .cloned();
+        let loaded = match known {
+            Some(loaded) => loaded,
+            None => {
+                let sha256 = bytes.sha256.clone();
+                let context = Arc::new(RunContext {
+                    invocation: Invocation {
+                        command: entry.name.clone(),
+                        format: Format::Table,
+                        interactive: false,
+                        width: None,
+                        verbosity: 0,
+                    },
+                    config: Arc::default(),
+                });
+                let _ticking = self.ticker.hold();
+                let loaded = Arc::new(self.loader.load(entry, bytes, context).await?);
+                self.loaded
+                    .lock()
+                    .expect("loaded lock")
+                    .insert(sha256, loaded.clone());
+                loaded
+            }
+        };
+        loaded.check_name(entry)?;
         Ok(loaded)
     }
 

@@ -1,0 +1,32 @@
+//! Builds the fixture plugins (`plugins/fixture-*`) and exposes their paths
+//! as constants in `fixtures.rs`.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+fn main() {
+    let root = azlin_plugin_build::workspace_root();
+    let plugins = root.join("plugins");
+    let packages: Vec<String> = azlin_plugin_build::packages_in(&plugins, "", &[])
+        .into_iter()
+        .filter(|package| package.starts_with("fixture-"))
+        .collect();
+    let dirs: Vec<PathBuf> = packages
+        .iter()
+        .map(|package| plugins.join(package))
+        .collect();
+    let built = azlin_plugin_build::build(&packages, &dirs);
+    let mut consts = String::new();
+    for plugin in &built {
+        writeln!(
+            consts,
+            "/// The `{}` fixture component.\npub const {}: &str = {:?};",
+            plugin.name,
+            plugin.name.to_uppercase().replace('-', "_"),
+            plugin.path
+        )
+        .expect("write to a String");
+    }
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("fixtures.rs"), consts).expect("write fixtures.rs");
+}

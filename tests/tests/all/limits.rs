@@ -1,0 +1,147 @@
+//! Hostile plugins: each is stopped by its own limit with its own message,
+//! and the host keeps working afterwards.
+
+use azlin::config::Config;
+use azlin::runtime::{Arguments, Format, Invocation, RunRequest, Runtime, Status, Stop};
+use azlin_tests::{Env, Output, fixtures};
+use std::sync::Arc;
+
+const EXIT_STOPPED: i32 = 70;
+
+fn hostile(fixture: &str, name: &str, args: &[&str]) -> Output {
+    let env = Env::new();
+    env.tight_limits();
+    env.install(fixture, name);
+    let output = env
+        .azlin(std::iter::once(name).chain(args.iter().copied()))
+        .code(EXIT_STOPPED);
+    assert!(
+        !output.stderr.contains("stack backtrace"),
+        "{}",
+        output.stderr
+    );
+    output
+}
+
+#[test]
+fn a_panicking_plugin_reports_its_panic_message() {
+    let output = hostile(fixtures::PANIC, "panic", &[]);
+    assert!(
+        output.stderr.contains("error: plugin 'panic' panicked: the fixture gave up on purpose (at plugins/fixture-panic/src/lib.rs:"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(output.stdout, "about to panic\n");
+}
+
+#[test]
+fn an_endless_loop_is_stopped_by_the_cpu_limit() {
+    let output = hostile(fixtures::SPIN, "spin", &[]);
+    assert!(
+        output
+            .stderr
+            .contains("error: plugin 'spin' was stopped: it ran for more than 0.5 s of CPU time"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn endless_allocation_is_stopped_by_the_memory_limit() {
+    let output = hostile(fixtures::HOG, "hog", &[]);
+    assert!(
+        output.stderr.contains(
+            "error: plugin 'hog' was stopped: it tried to use more than 32 MiB of memory"
+        ),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn flooding_the_output_interface_is_stopped_by_the_output_limit() {
+    let output = hostile(fixtures::FLOOD, "flood", &[]);
+    assert!(
+        output
+            .stderr
+            .contains("error: plugin 'flood' was stopped: it wrote more than 1 MiB of output"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stdout.len() < 2 << 20,
+        "printed {} bytes",
+        output.stdout.len()
+    );
+}
+
+#[test]
+fn flooding_wasi_stdout_is_stopped_by_the_same_limit() {
+    let output = hostile(fixtures::FLOOD, "flood", &["--stdout"]);
+    assert!(
+        output
+            .stderr
+            .contains("error: plugin 'flood' was stopped: it wrote more than 1 MiB of output"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "WASI stdout must not reach the terminal"
+    );
+}
+
+/// Runs `command` through the runtime in this process and returns its status.
+async fn run(runtime: &Arc<Runtime>, env: &Env, command: &str) -> (Status, usize) {
+    let config = Config::load(&env.config_file()).expect("config loads");
+    let limits = config.limits().expect("limits parse");
+    let request = RunRequest {
+        command: command.into(),
+        arguments: Arguments::default(),
+        invocation: Invocation {
+            command: command.into(),
+            format: Format::Json,
+            interactive: false,
+            width: None,
+            verbosity: 0,
+        },
+        config: Arc::new(config),
+        limits,
+    };
+    let mut handle = runtime.run(request);
+    let mut events = 0;
+    while handle.events.recv().await.is_some() {
+        events += 1;
+    }
+    let outcome = handle.outcome.await.expect("the run task completes");
+    (outcome.status, events)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_each_hostile_plugin_the_same_runtime_still_runs_a_command() {
+    let env = Env::new();
+    env.tight_limits();
+    env.install(fixtures::NORMAL, "normal");
+    for (fixture, name) in [
+        (fixtures::PANIC, "panic"),
+        (fixtures::SPIN, "spin"),
+        (fixtures::HOG, "hog"),
+        (fixtures::FLOOD, "flood"),
+    ] {
+        env.install(fixture, name);
+    }
+    let runtime = Runtime::new(&env.paths()).expect("runtime starts");
+    for hostile in ["panic", "spin", "hog", "flood"] {
+        let (status, _) = run(&runtime, &env, hostile).await;
+        assert!(
+            matches!(status, Status::Stopped(Stop::Panic(_) | Stop::Limit(_))),
+            "{hostile}: {status:?}"
+        );
+        let (status, events) = run(&runtime, &env, "normal").await;
+        assert_eq!(status, Status::Success, "normal after {hostile}");
+        assert_eq!(
+            events, 7,
+            "table + 3 rows + record + text + warning after {hostile}"
+        );
+    }
+}

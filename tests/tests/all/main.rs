@@ -1,0 +1,9 @@
+//! azlin's integration tests: the built binary and the runtime, against
+//! fixture plugins. One module per area.
+
+mod bad_input;
+mod cli;
+mod limits;
+mod output;
+mod precompiled;
+mod settings;

@@ -1,0 +1,111 @@
+//! Rendering: the same plugin output as a table, JSON, CSV and TSV.
+
+use azlin_tests::{Env, fixtures, golden};
+
+fn env_with_normal() -> Env {
+    let env = Env::new();
+    env.install(fixtures::NORMAL, "normal");
+    env
+}
+
+#[test]
+fn normal_fixture_prints_the_expected_table() {
+    let env = env_with_normal();
+    let output = env.azlin(["normal", "--rg", "dev"]).success();
+    golden("normal_table.txt", &output.stdout);
+    assert_eq!(
+        output.stderr,
+        "warning: this output comes from a test fixture\n"
+    );
+}
+
+#[test]
+fn normal_fixture_prints_the_same_data_as_json() {
+    let env = env_with_normal();
+    let output = env.azlin(["normal", "--rg", "dev", "-o", "json"]).success();
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).expect("stdout is JSON");
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "vms": [
+                {"name": "vm-1", "resource_group": "dev", "region": "westus2", "cpus": 2, "running": true, "uptime": 90000},
+                {"name": "vm-2", "resource_group": "dev", "region": "westus2", "cpus": 4, "running": false, "uptime": 180000},
+                {"name": "vm-3", "resource_group": "dev", "region": "westus2", "cpus": 6, "running": true, "uptime": 270000}
+            ],
+            "summary": {"total": 3, "host_version": env!("CARGO_PKG_VERSION")},
+            "messages": ["Total: 3 VMs"]
+        })
+    );
+    assert!(
+        output
+            .stderr
+            .contains("warning: this output comes from a test fixture")
+    );
+}
+
+#[test]
+fn global_output_flag_works_before_the_command_name() {
+    let env = env_with_normal();
+    let output = env
+        .azlin(["-o", "json", "normal", "--count", "1"])
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).expect("stdout is JSON");
+    assert_eq!(json["vms"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn csv_has_keys_as_header_and_raw_values() {
+    let env = env_with_normal();
+    let output = env.azlin(["normal", "--count", "2", "-o", "csv"]).success();
+    golden("normal_csv.txt", &output.stdout);
+}
+
+#[test]
+fn tsv_separates_with_tabs() {
+    let env = env_with_normal();
+    let output = env.azlin(["normal", "--count", "1", "-o", "tsv"]).success();
+    let first = output.stdout.lines().next().expect("a header line");
+    assert_eq!(first, "name\tresource_group\tregion\tcpus\trunning\tuptime");
+    assert!(output.stdout.contains("vm-1\t\twestus2\t2\ttrue\t90000"));
+}
+
+#[test]
+fn a_command_failure_prints_message_and_hint_with_its_exit_code() {
+    let env = env_with_normal();
+    let output = env.azlin(["normal", "--fail"]).code(3);
+    assert_eq!(
+        output.stderr,
+        "error: the fixture was asked to fail\nhint: run it without --fail\n"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_closed_pipe_exits_zero() {
+    let env = Env::new();
+    env.install(fixtures::FLOOD, "flood");
+    let mut child = std::process::Command::new(azlin_tests::binary())
+        .arg("flood")
+        .env("AZLIN_CONFIG_DIR", env.config_dir())
+        .env("AZLIN_CACHE_DIR", env.cache_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start azlin");
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("some output arrives");
+    drop(stdout);
+    let output = child.wait_with_output().expect("azlin exits");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
