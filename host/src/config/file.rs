@@ -42,16 +42,7 @@ pub struct Config {
 impl Config {
     /// Reads `path`; a missing file is an empty configuration.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(source) => {
-                return Err(ConfigError::Read {
-                    path: path.into(),
-                    source,
-                });
-            }
-        };
+        let text = read_optional(path)?;
         let table = text
             .parse::<toml::Table>()
             .map_err(|error| ConfigError::Parse {
@@ -146,6 +137,18 @@ impl Config {
     }
 }
 
+/// The file's text; a missing file reads as empty.
+fn read_optional(path: &Path) -> Result<String, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(source) => Err(ConfigError::Read {
+            path: path.into(),
+            source,
+        }),
+    }
+}
+
 /// Splits `table.key` at its first dot.
 fn split_key(key: &str) -> (&str, Option<&str>) {
     match key.split_once('.') {
@@ -169,16 +172,7 @@ pub fn display_value(value: &toml::Value) -> String {
 /// and the order of everything else. Values that read as integers or booleans
 /// are stored as such; anything else as a string.
 pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(source) => {
-            return Err(ConfigError::Read {
-                path: path.into(),
-                source,
-            });
-        }
-    };
+    let text = read_optional(path)?;
     let mut document =
         text.parse::<toml_edit::DocumentMut>()
             .map_err(|error| ConfigError::Parse {

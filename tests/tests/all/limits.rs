@@ -8,13 +8,20 @@ use std::sync::Arc;
 
 const EXIT_STOPPED: i32 = 70;
 
-fn hostile(fixture: &str, name: &str, args: &[&str]) -> Output {
+/// Runs a hostile fixture under tight limits and checks it was stopped with
+/// `message` on stderr and exit code 70.
+fn assert_stopped(fixture: &str, name: &str, args: &[&str], message: &str) -> Output {
     let env = Env::new();
     env.tight_limits();
     env.install(fixture, name);
     let output = env
         .azlin(std::iter::once(name).chain(args.iter().copied()))
         .code(EXIT_STOPPED);
+    assert!(
+        output.stderr.contains(message),
+        "expected {message:?} in:\n{}",
+        output.stderr
+    );
     assert!(
         !output.stderr.contains("stack backtrace"),
         "{}",
@@ -25,48 +32,42 @@ fn hostile(fixture: &str, name: &str, args: &[&str]) -> Output {
 
 #[test]
 fn a_panicking_plugin_reports_its_panic_message() {
-    let output = hostile(fixtures::PANIC, "panic", &[]);
-    assert!(
-        output.stderr.contains("error: plugin 'panic' panicked: the fixture gave up on purpose (at plugins/fixture-panic/src/lib.rs:"),
-        "{}",
-        output.stderr
+    let output = assert_stopped(
+        fixtures::PANIC,
+        "panic",
+        &[],
+        "error: plugin 'panic' panicked: the fixture gave up on purpose (at plugins/fixture-panic/src/lib.rs:",
     );
     assert_eq!(output.stdout, "about to panic\n");
 }
 
 #[test]
 fn an_endless_loop_is_stopped_by_the_cpu_limit() {
-    let output = hostile(fixtures::SPIN, "spin", &[]);
-    assert!(
-        output
-            .stderr
-            .contains("error: plugin 'spin' was stopped: it ran for more than 0.5 s of CPU time"),
-        "{}",
-        output.stderr
+    assert_stopped(
+        fixtures::SPIN,
+        "spin",
+        &[],
+        "error: plugin 'spin' was stopped: it ran for more than 0.5 s of CPU time",
     );
 }
 
 #[test]
 fn endless_allocation_is_stopped_by_the_memory_limit() {
-    let output = hostile(fixtures::HOG, "hog", &[]);
-    assert!(
-        output.stderr.contains(
-            "error: plugin 'hog' was stopped: it tried to use more than 32 MiB of memory"
-        ),
-        "{}",
-        output.stderr
+    assert_stopped(
+        fixtures::HOG,
+        "hog",
+        &[],
+        "error: plugin 'hog' was stopped: it tried to use more than 32 MiB of memory",
     );
 }
 
 #[test]
 fn flooding_the_output_interface_is_stopped_by_the_output_limit() {
-    let output = hostile(fixtures::FLOOD, "flood", &[]);
-    assert!(
-        output
-            .stderr
-            .contains("error: plugin 'flood' was stopped: it wrote more than 1 MiB of output"),
-        "{}",
-        output.stderr
+    let output = assert_stopped(
+        fixtures::FLOOD,
+        "flood",
+        &[],
+        "error: plugin 'flood' was stopped: it wrote more than 1 MiB of output",
     );
     assert!(
         output.stdout.len() < 2 << 20,
@@ -77,13 +78,11 @@ fn flooding_the_output_interface_is_stopped_by_the_output_limit() {
 
 #[test]
 fn flooding_wasi_stdout_is_stopped_by_the_same_limit() {
-    let output = hostile(fixtures::FLOOD, "flood", &["--stdout"]);
-    assert!(
-        output
-            .stderr
-            .contains("error: plugin 'flood' was stopped: it wrote more than 1 MiB of output"),
-        "{}",
-        output.stderr
+    let output = assert_stopped(
+        fixtures::FLOOD,
+        "flood",
+        &["--stdout"],
+        "error: plugin 'flood' was stopped: it wrote more than 1 MiB of output",
     );
     assert!(
         output.stdout.is_empty(),

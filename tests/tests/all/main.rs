@@ -6,4 +6,5 @@ mod cli;
 mod limits;
 mod output;
 mod precompiled;
+mod sandbox;
 mod settings;

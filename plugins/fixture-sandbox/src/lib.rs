@@ -1,0 +1,47 @@
+//! Test fixture: tries to leave the sandbox (files, environment, network,
+//! stdin) and reports what happened, so tests can assert each is denied.
+
+use azlin_sdk::prelude::*;
+use std::io::Read;
+
+struct Sandbox;
+
+impl Command for Sandbox {
+    fn describe() -> Info {
+        Info::new("sandbox", "0.1.0", "Fixture: probes the WASI sandbox")
+    }
+
+    fn run(_args: Args) -> Result<(), Failure> {
+        let file = std::fs::read("/etc/hostname").map(|bytes| bytes.len());
+        let listing = std::fs::read_dir("/").map(|entries| entries.count());
+        let written = std::fs::write("/tmp/azlin-sandbox-probe", b"escaped");
+        let socket = std::net::TcpStream::connect("127.0.0.1:22").map(|_| ());
+        let lookup =
+            std::net::ToSocketAddrs::to_socket_addrs("localhost:22").map(|addrs| addrs.count());
+        let mut stdin = String::new();
+        let read_stdin = std::io::stdin().read_to_string(&mut stdin);
+        output::record(
+            "probes",
+            vec![
+                ("read_file".into(), outcome(file)),
+                ("list_root".into(), outcome(listing)),
+                ("write_file".into(), outcome(written)),
+                ("tcp_connect".into(), outcome(socket)),
+                ("name_lookup".into(), outcome(lookup)),
+                ("env_vars".into(), (std::env::vars().count() as i64).into()),
+                ("args".into(), (std::env::args().count() as i64).into()),
+                ("stdin_bytes".into(), outcome(read_stdin)),
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+fn outcome<T: std::fmt::Debug>(result: std::io::Result<T>) -> Value {
+    match result {
+        Ok(value) => Value::Text(format!("allowed: {value:?}")),
+        Err(error) => Value::Text(format!("denied: {error}")),
+    }
+}
+
+azlin_sdk::export_command!(Sandbox);
