@@ -49,13 +49,18 @@ pub fn packages_in(dir: &Path, prefix: &str, skip: &[&str]) -> Vec<String> {
 }
 
 /// Builds `packages` for [`TARGET`] and returns their components. Tells cargo
-/// to rerun the calling build script when the WIT, the SDK or a package changes.
+/// to rerun the calling build script when the WIT, the SDK, a package or the
+/// set of workspace crates changes.
 pub fn build(packages: &[String], package_dirs: &[PathBuf]) -> Vec<Plugin> {
     let root = workspace_root();
-    for dir in [root.join("wit"), root.join("plugins/sdk")]
-        .iter()
-        .chain(package_dirs)
-    {
+    // Cargo.lock changes when a plugin crate joins the workspace, so a new
+    // plugin is noticed without watching (and rebuilding for) every other one.
+    let watched = [
+        root.join("wit"),
+        root.join("plugins/sdk"),
+        root.join("Cargo.lock"),
+    ];
+    for dir in watched.iter().chain(package_dirs) {
         println!("cargo:rerun-if-changed={}", dir.display());
     }
     let target_dir = plugin_target_dir(&root);
