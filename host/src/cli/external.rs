@@ -24,7 +24,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
     let name = args[0].clone();
     let runtime = Runtime::new(&Paths::resolve(global.config.clone())?)?;
     if name == "help" {
-        return help(&runtime, args.get(1), global).await;
+        return help(&runtime, args.get(1)).await;
     }
     let loaded = match runtime.load(&name).await {
         Ok(loaded) => loaded,
@@ -54,11 +54,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
 }
 
 /// `azlin help [COMMAND]`: the root help with every plugin, or a command's help.
-async fn help(
-    runtime: &Runtime,
-    command: Option<&String>,
-    global: &GlobalArgs,
-) -> anyhow::Result<u8> {
+async fn help(runtime: &Runtime, command: Option<&String>) -> anyhow::Result<u8> {
     let Some(command) = command else {
         catalog_view::root_command(runtime, false)
             .await
@@ -73,7 +69,6 @@ async fn help(
         },
         Err(LoadError::Plugin(error)) => return Err(error.into()),
     };
-    let _ = global;
     plugin_args::command(&loaded.info).print_long_help()?;
     Ok(0)
 }

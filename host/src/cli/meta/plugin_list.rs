@@ -1,8 +1,9 @@
 //! `azlin plugin list`: every plugin with its version, digest and the
 //! capabilities its imports require.
 
+use crate::cli::present;
 use crate::cli::settings::Settings;
-use crate::cli::{catalog_view, present};
+use crate::plugin::{Entry, Loaded};
 use crate::runtime::{Align, Column, Event, Runtime, Value};
 
 /// Lists the plugins; one that fails to load is listed with the reason.
@@ -20,58 +21,50 @@ pub async fn run(settings: &Settings) -> anyhow::Result<u8> {
         ],
     }];
     for entry in runtime.catalog().entries()? {
-        if entry.shadowed {
-            let sha256 = entry
-                .read()
-                .map(|bytes| Value::Text(bytes.sha256))
-                .unwrap_or(Value::Empty);
-            events.push(Event::Row(vec![
-                Value::Text(entry.name.clone()),
-                Value::Empty,
-                Value::Text(entry.origin.to_string()),
-                Value::Empty,
-                sha256,
-                Value::Text("shadowed by the built-in of the same name".into()),
-            ]));
-            continue;
-        }
-        events.push(Event::Row(match runtime.load_entry(&entry).await {
-            Ok(loaded) => vec![
-                Value::Text(loaded.name.clone()),
-                Value::Text(loaded.info.version.clone()),
-                Value::Text(loaded.origin.to_string()),
-                Value::Texts(
-                    loaded
-                        .capabilities
-                        .iter()
-                        .map(|capability| capability.to_string())
-                        .collect(),
-                ),
-                Value::Text(loaded.sha256.clone()),
-                Value::Text("ok".into()),
-            ],
-            Err(error) => vec![
-                Value::Text(entry.name.clone()),
-                Value::Empty,
-                Value::Text(entry.origin.to_string()),
-                Value::Empty,
-                entry
-                    .read()
-                    .map(|bytes| Value::Text(bytes.sha256))
-                    .unwrap_or(Value::Empty),
-                Value::Text(
-                    error
-                        .to_string()
-                        .lines()
-                        .next()
-                        .unwrap_or_default()
-                        .to_string(),
-                ),
-            ],
-        }));
+        let row = if entry.shadowed {
+            unloaded_row(&entry, "shadowed by the built-in of the same name".into())
+        } else {
+            match runtime.load_entry(&entry).await {
+                Ok(loaded) => loaded_row(&loaded),
+                Err(error) => unloaded_row(&entry, error.to_string()),
+            }
+        };
+        events.push(Event::Row(row));
     }
-    let _ = catalog_view::plugins;
     present::events(events, settings).await
+}
+
+fn loaded_row(loaded: &Loaded) -> Vec<Value> {
+    vec![
+        Value::Text(loaded.name.clone()),
+        Value::Text(loaded.info.version.clone()),
+        Value::Text(loaded.origin.to_string()),
+        Value::Texts(
+            loaded
+                .capabilities
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        ),
+        Value::Text(loaded.sha256.clone()),
+        Value::Text("ok".into()),
+    ]
+}
+
+/// A plugin that is not run: its digest if readable, and why (first line).
+fn unloaded_row(entry: &Entry, why: String) -> Vec<Value> {
+    let sha256 = entry
+        .read()
+        .map_or(Value::Empty, |bytes| Value::Text(bytes.sha256));
+    let status = why.lines().next().unwrap_or_default().to_string();
+    vec![
+        Value::Text(entry.name.clone()),
+        Value::Empty,
+        Value::Text(entry.origin.to_string()),
+        Value::Empty,
+        sha256,
+        Value::Text(status),
+    ]
 }
 
 fn column(key: &str, title: &str) -> Column {
