@@ -78,12 +78,7 @@ impl Loader {
     }
 
     /// Loads `entry`: bytes, component, imports, exports, description.
-    pub async fn load(
-        &self,
-        entry: &Entry,
-        bytes: Bytes,
-        context: Arc<RunContext>,
-    ) -> Result<Loaded, PluginError> {
+    pub async fn load(&self, entry: &Entry, bytes: Bytes) -> Result<Loaded, PluginError> {
         let origin = entry.label();
         let component = self.precompiled.load(&self.engine, &bytes, &origin)?;
         let capabilities = capabilities::required(&self.engine, &component, &origin)?;
@@ -106,7 +101,7 @@ impl Loader {
             .instantiate_pre(&component)
             .map_err(not_a_command)?;
         let pre = CommandPre::new(instance_pre).map_err(not_a_command)?;
-        let info = self.info(&pre, &bytes.sha256, &origin, context).await?;
+        let info = self.info(&pre, &bytes.sha256, entry).await?;
         spec::check(&info).map_err(|why| PluginError::NotACommand {
             origin: origin.clone(),
             why,
@@ -127,8 +122,7 @@ impl Loader {
         &self,
         pre: &CommandPre<HostState>,
         sha256: &str,
-        origin: &str,
-        context: Arc<RunContext>,
+        entry: &Entry,
     ) -> Result<CommandInfo, PluginError> {
         let path = self.precompiled.dir().join(format!("{sha256}.info.json"));
         if let Some(info) = std::fs::read(&path)
@@ -137,10 +131,12 @@ impl Loader {
         {
             return Ok(info);
         }
+        let origin = entry.label();
+        let context = Arc::new(RunContext::describing(&entry.name));
         let ended = instance::describe(pre, &self.limits, context).await;
         let info = ended.result.map_err(|stop| PluginError::Describe {
-            origin: origin.into(),
-            why: format!("{stop:?}"),
+            origin: origin.clone(),
+            why: stop.to_string(),
         })?;
         if let Ok(json) = serde_json::to_vec(&info)
             && let Err(error) = crate::config::write_atomically(&path, &json)

@@ -4,7 +4,7 @@
 use super::limits::{GuestClock, LimitExceeded, Limits, OutputBudget, StoreLimiter};
 use super::log::LogPipe;
 use crate::config::Config;
-use crate::runtime::{Event, Invocation};
+use crate::runtime::{Event, Format, Invocation};
 use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -22,6 +22,22 @@ pub struct OutputClosed;
 pub struct RunContext {
     pub invocation: Invocation,
     pub config: Arc<Config>,
+}
+
+impl RunContext {
+    /// The context of a `describe` call: no user settings, table output.
+    pub fn describing(command: &str) -> Self {
+        Self {
+            invocation: Invocation {
+                command: command.into(),
+                format: Format::Table,
+                interactive: false,
+                width: None,
+                verbosity: 0,
+            },
+            config: Arc::default(),
+        }
+    }
 }
 
 /// Where a plugin's output events go, and the bookkeeping that checks them.

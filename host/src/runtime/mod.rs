@@ -116,18 +116,8 @@ impl Runtime {
             Some(loaded) => loaded,
             None => {
                 let sha256 = bytes.sha256.clone();
-                let context = Arc::new(RunContext {
-                    invocation: Invocation {
-                        command: entry.name.clone(),
-                        format: Format::Table,
-                        interactive: false,
-                        width: None,
-                        verbosity: 0,
-                    },
-                    config: Arc::default(),
-                });
                 let _ticking = self.ticker.hold();
-                let loaded = Arc::new(self.loader.load(entry, bytes, context).await?);
+                let loaded = Arc::new(self.loader.load(entry, bytes).await?);
                 self.loaded
                     .lock()
                     .expect("loaded lock")

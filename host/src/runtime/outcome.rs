@@ -35,6 +35,18 @@ impl Stop {
     }
 }
 
+impl fmt::Display for Stop {
+    /// What happened, as the end of a sentence starting with the plugin's name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stop::Limit(limit) => write!(f, "was stopped: {limit}"),
+            Stop::Panic(message) => write!(f, "panicked: {message}"),
+            Stop::Trap(message) => write!(f, "crashed: {message}"),
+            Stop::OutputClosed => f.write_str("stopped: its output was closed"),
+        }
+    }
+}
+
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
@@ -82,16 +94,11 @@ impl fmt::Display for Outcome {
                     None => Ok(()),
                 }
             }
-            Status::Stopped(Stop::Limit(limit)) => {
-                write!(
-                    f,
-                    "plugin '{name}' was stopped: {limit}\nhint: raise the limit under [plugin_limits] in config.toml if the command needs more"
-                )
-            }
-            Status::Stopped(Stop::Panic(message)) => {
-                write!(f, "plugin '{name}' panicked: {message}")
-            }
-            Status::Stopped(Stop::Trap(message)) => write!(f, "plugin '{name}' crashed: {message}"),
+            Status::Stopped(stop @ Stop::Limit(_)) => write!(
+                f,
+                "plugin '{name}' {stop}\nhint: raise the limit under [plugin_limits] in config.toml if the command needs more"
+            ),
+            Status::Stopped(stop) => write!(f, "plugin '{name}' {stop}"),
             Status::NotLoaded(message) => f.write_str(message),
         }
     }
