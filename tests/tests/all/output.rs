@@ -109,3 +109,41 @@ fn a_closed_pipe_exits_zero() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Runs `azlin ARGS` with stdout and stderr on a pseudo-terminal (util-linux `script`).
+fn on_a_terminal(env: &Env, args: &str, no_color: bool) -> String {
+    let command = format!("{} {args}", azlin_tests::binary().display());
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env("AZLIN_CONFIG_DIR", env.config_dir())
+        .env("AZLIN_CACHE_DIR", env.cache_dir())
+        .env_remove("NO_COLOR");
+    if no_color {
+        script.env("NO_COLOR", "1");
+    }
+    let output = script.output().expect("run script(1)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn colour_appears_on_a_terminal_and_never_with_no_color() {
+    let env = env_with_normal();
+    let coloured = on_a_terminal(&env, "normal --count 1", false);
+    assert!(
+        coloured.contains("\x1b["),
+        "a terminal gets colour: {coloured:?}"
+    );
+    assert!(coloured.contains("vm-1"));
+    let plain = on_a_terminal(&env, "normal --count 1", true);
+    assert!(
+        !plain.contains("\x1b["),
+        "NO_COLOR turns colour off: {plain:?}"
+    );
+    assert!(plain.contains("vm-1"));
+}
