@@ -2,6 +2,7 @@
 //! and runs each command as a sandboxed WebAssembly component.
 
 pub mod azure;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod plugin;

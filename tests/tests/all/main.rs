@@ -3,6 +3,7 @@
 
 mod arm_fixtures;
 mod bad_input;
+mod cache;
 mod cli;
 mod limits;
 mod output;

@@ -1,0 +1,17 @@
+//! Errors of the cache layer. Reads never fail (a bad entry is a miss);
+//! opening and writing can.
+
+use std::path::PathBuf;
+
+/// Why the cache could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("the cache at {path} is held by another azlin process")]
+    Locked { path: PathBuf },
+    #[error("cannot open the cache at {path}: {source}")]
+    Open { path: PathBuf, source: sled::Error },
+    #[error("cache storage failed: {0}")]
+    Storage(#[from] sled::Error),
+    #[error("cannot encode a cache entry: {0}")]
+    Encode(#[from] serde_json::Error),
+}

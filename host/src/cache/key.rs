@@ -1,0 +1,161 @@
+//! Cache keys: an operation plus its parameters, sorted, so the same request
+//! always finds the same entry whatever order the caller named them in.
+
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+/// What kind of answer an entry holds; each has its own time-to-live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    /// The VMs of a scope (model data: names, sizes, NIC ids, tags).
+    VmList,
+    /// Power states of a scope's VMs.
+    PowerState,
+    /// NICs and public IPs of a scope.
+    Ips,
+    /// Slow-changing metadata: VM sizes of a region, resource groups.
+    Metadata,
+    /// A plugin's own entries (`azlin:host/cache`).
+    Plugin,
+}
+
+impl Operation {
+    /// Every operation, in display order.
+    pub const ALL: [Operation; 5] = [
+        Operation::VmList,
+        Operation::PowerState,
+        Operation::Ips,
+        Operation::Metadata,
+        Operation::Plugin,
+    ];
+
+    /// Name in keys, stats and config: `vm_list`, `power_state`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::VmList => "vm_list",
+            Operation::PowerState => "power_state",
+            Operation::Ips => "ips",
+            Operation::Metadata => "metadata",
+            Operation::Plugin => "plugin",
+        }
+    }
+
+    /// Time-to-live when the configuration does not set one.
+    pub fn default_ttl(self) -> Duration {
+        Duration::from_secs(match self {
+            Operation::VmList => 300,
+            Operation::PowerState => 60,
+            Operation::Ips => 600,
+            Operation::Metadata => 1800,
+            Operation::Plugin => 300,
+        })
+    }
+
+    /// The operation named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|operation| operation.name() == name)
+    }
+}
+
+/// A request's identity in the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub operation: Operation,
+    /// Parameters sorted by name.
+    pub params: Vec<(String, String)>,
+}
+
+impl Key {
+    /// A key for `operation` with `params` in any order.
+    pub fn new(operation: Operation, params: &[(&str, &str)]) -> Self {
+        let mut params: Vec<(String, String)> = params
+            .iter()
+            .map(|(name, value)| ((*name).into(), (*value).into()))
+            .collect();
+        params.sort();
+        Self { operation, params }
+    }
+
+    /// The stored key: `<operation>/<sha256 of the sorted parameters>`.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut hasher = Sha256::new();
+        for (name, value) in &self.params {
+            hasher.update(name.as_bytes());
+            hasher.update([0]);
+            hasher.update(value.as_bytes());
+            hasher.update([0]);
+        }
+        format!(
+            "{}/{}",
+            self.operation.name(),
+            hex::encode(&hasher.finalize()[..16])
+        )
+        .into_bytes()
+    }
+}
+
+/// Which entries to invalidate: one operation, and parameters they must
+/// have; parameters not named match anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    pub operation: Operation,
+    pub params: Vec<(String, String)>,
+}
+
+impl Pattern {
+    /// Entries of `operation` whose parameters include all of `params`.
+    pub fn new(operation: Operation, params: &[(&str, &str)]) -> Self {
+        let params = params
+            .iter()
+            .map(|(name, value)| ((*name).into(), (*value).into()))
+            .collect();
+        Self { operation, params }
+    }
+
+    /// Whether an entry with `params` matches.
+    pub fn matches(&self, params: &[(String, String)]) -> bool {
+        self.params.iter().all(|wanted| params.contains(wanted))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_order_does_not_change_the_key() {
+        let a = Key::new(
+            Operation::VmList,
+            &[("subscription", "s"), ("resource_group", "rg")],
+        );
+        let b = Key::new(
+            Operation::VmList,
+            &[("resource_group", "rg"), ("subscription", "s")],
+        );
+        assert_eq!(a.bytes(), b.bytes());
+    }
+
+    #[test]
+    fn different_values_or_operations_give_different_keys() {
+        let a = Key::new(Operation::VmList, &[("resource_group", "rg1")]);
+        let b = Key::new(Operation::VmList, &[("resource_group", "rg2")]);
+        let c = Key::new(Operation::PowerState, &[("resource_group", "rg1")]);
+        assert_ne!(a.bytes(), b.bytes());
+        assert_ne!(a.bytes(), c.bytes());
+    }
+
+    #[test]
+    fn a_pattern_matches_entries_with_more_parameters() {
+        let pattern = Pattern::new(Operation::PowerState, &[("subscription", "s")]);
+        let key = Key::new(
+            Operation::PowerState,
+            &[("subscription", "s"), ("resource_group", "rg")],
+        );
+        assert!(pattern.matches(&key.params));
+        assert!(
+            !pattern.matches(&Key::new(Operation::PowerState, &[("subscription", "t")]).params)
+        );
+    }
+}

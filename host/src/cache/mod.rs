@@ -1,0 +1,14 @@
+//! The persistent API cache (sled): deterministic keys, per-operation
+//! time-to-live, invalidation by pattern, bounded size, and hit/miss counts
+//! that survive the process.
+
+mod entry;
+mod error;
+mod key;
+mod stats;
+mod store;
+
+pub use error::CacheError;
+pub use key::{Key, Operation, Pattern};
+pub use stats::OperationStats;
+pub use store::{Bounds, Cache, Ttls};

@@ -1,0 +1,312 @@
+//! The cache itself: a sled database under the user's cache directory.
+
+use super::entry::{Entry, SCHEMA};
+use super::{CacheError, Key, Operation, OperationStats, Pattern};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How often (in puts) the size bounds are enforced.
+const BOUNDS_EVERY: u64 = 32;
+/// Pause between attempts to open a database another process holds.
+const LOCK_RETRY: Duration = Duration::from_millis(20);
+
+/// Time-to-live per operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ttls(BTreeMap<Operation, Duration>);
+
+impl Default for Ttls {
+    fn default() -> Self {
+        Self(
+            Operation::ALL
+                .into_iter()
+                .map(|operation| (operation, operation.default_ttl()))
+                .collect(),
+        )
+    }
+}
+
+impl Ttls {
+    /// Sets the time-to-live of `operation`.
+    pub fn set(&mut self, operation: Operation, ttl: Duration) {
+        self.0.insert(operation, ttl);
+    }
+
+    /// The time-to-live of `operation`.
+    pub fn get(&self, operation: Operation) -> Duration {
+        self.0
+            .get(&operation)
+            .copied()
+            .unwrap_or_else(|| operation.default_ttl())
+    }
+}
+
+/// Size bounds; past them, expired entries go first, then the oldest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub max_entries: u64,
+    pub max_bytes: u64,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Self {
+            max_entries: 20_000,
+            max_bytes: 64 << 20,
+        }
+    }
+}
+
+/// The persistent cache. Reads never fail: a missing, expired, unreadable or
+/// old-schema entry is a miss.
+pub struct Cache {
+    path: PathBuf,
+    db: sled::Db,
+    entries: sled::Tree,
+    counters: sled::Tree,
+    ttls: Ttls,
+    bounds: Bounds,
+    /// Hits and misses of this process, added to the stored counts on drop.
+    session: Mutex<BTreeMap<Operation, (u64, u64)>>,
+    puts: AtomicU64,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").field("path", &self.path).finish()
+    }
+}
+
+impl Cache {
+    /// Opens (or creates) the cache in `dir`. If another process holds it,
+    /// retries for up to `wait`, then fails with [`CacheError::Locked`].
+    pub fn open(
+        dir: &Path,
+        ttls: Ttls,
+        bounds: Bounds,
+        wait: Duration,
+    ) -> Result<Self, CacheError> {
+        let started = Instant::now();
+        let db = loop {
+            match sled::Config::new().path(dir).open() {
+                Ok(db) => break db,
+                Err(error) if is_lock(&error) => {
+                    if started.elapsed() >= wait {
+                        return Err(CacheError::Locked { path: dir.into() });
+                    }
+                    std::thread::sleep(LOCK_RETRY);
+                }
+                Err(source) => {
+                    return Err(CacheError::Open {
+                        path: dir.into(),
+                        source,
+                    });
+                }
+            }
+        };
+        Ok(Self {
+            path: dir.into(),
+            entries: db.open_tree("entries")?,
+            counters: db.open_tree("counters")?,
+            db,
+            ttls,
+            bounds,
+            session: Mutex::default(),
+            puts: AtomicU64::new(0),
+        })
+    }
+
+    /// The fresh value under `key`, counting a hit or a miss.
+    pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
+        let bytes = key.bytes();
+        let found = self
+            .entries
+            .get(&bytes)
+            .ok()
+            .flatten()
+            .and_then(|raw| Entry::decode(&raw))
+            .filter(|entry| entry.fresh(now_ms()))
+            .and_then(|entry| serde_json::from_value(entry.value).ok());
+        if found.is_none() {
+            let _ = self.entries.remove(&bytes);
+        }
+        self.count(key.operation, found.is_some());
+        found
+    }
+
+    /// Stores `value` under `key` for the operation's time-to-live.
+    pub fn put<T: Serialize>(&self, key: &Key, value: &T) -> Result<(), CacheError> {
+        self.put_for(key, value, self.ttls.get(key.operation))
+    }
+
+    /// Stores `value` under `key` for `ttl`.
+    pub fn put_for<T: Serialize>(
+        &self,
+        key: &Key,
+        value: &T,
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        let now = now_ms();
+        let entry = Entry {
+            schema: SCHEMA,
+            stored_at: now,
+            seq: self.db.generate_id()?,
+            expires_at: now.saturating_add(ttl.as_millis() as u64),
+            params: key.params.clone(),
+            value: serde_json::to_value(value)?,
+        };
+        self.entries
+            .insert(key.bytes(), serde_json::to_vec(&entry)?)?;
+        if self.puts.fetch_add(1, Ordering::Relaxed) % BOUNDS_EVERY == BOUNDS_EVERY - 1 {
+            self.enforce_bounds()?;
+        }
+        Ok(())
+    }
+
+    /// Removes the entries `pattern` matches; returns how many.
+    pub fn invalidate(&self, pattern: &Pattern) -> Result<usize, CacheError> {
+        let mut removed = 0;
+        for item in self.entries.scan_prefix(prefix(pattern.operation)) {
+            let (key, raw) = item?;
+            let matches = Entry::decode(&raw).is_none_or(|entry| pattern.matches(&entry.params));
+            if matches {
+                self.entries.remove(key)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Removes every entry and resets the counts; returns how many entries.
+    pub fn clear(&self) -> Result<usize, CacheError> {
+        let removed = self.entries.len();
+        self.entries.clear()?;
+        self.counters.clear()?;
+        self.session.lock().expect("session lock").clear();
+        Ok(removed)
+    }
+
+    /// Counts per operation: hits and misses so far (all processes), and the
+    /// entries and bytes stored now.
+    pub fn stats(&self) -> Result<BTreeMap<Operation, OperationStats>, CacheError> {
+        let mut stats: BTreeMap<Operation, OperationStats> = Operation::ALL
+            .into_iter()
+            .map(|operation| (operation, OperationStats::default()))
+            .collect();
+        for (operation, stat) in &mut stats {
+            let (hits, misses) = self.stored_counts(*operation)?;
+            let (session_hits, session_misses) = self
+                .session
+                .lock()
+                .expect("session lock")
+                .get(operation)
+                .copied()
+                .unwrap_or_default();
+            stat.hits = hits + session_hits;
+            stat.misses = misses + session_misses;
+            for item in self.entries.scan_prefix(prefix(*operation)) {
+                let (key, value) = item?;
+                stat.entries += 1;
+                stat.bytes += (key.len() + value.len()) as u64;
+            }
+        }
+        Ok(stats)
+    }
+
+    /// Drops expired and unreadable entries, then the oldest, until the
+    /// cache is within its bounds.
+    pub fn enforce_bounds(&self) -> Result<(), CacheError> {
+        let now = now_ms();
+        let mut kept = Vec::new();
+        for item in self.entries.iter() {
+            let (key, raw) = item?;
+            match Entry::decode(&raw).filter(|entry| entry.fresh(now)) {
+                Some(entry) => kept.push((entry.seq, key, raw.len() as u64)),
+                None => {
+                    self.entries.remove(key)?;
+                }
+            }
+        }
+        kept.sort_by_key(|(seq, _, _)| *seq);
+        let mut entries = kept.len() as u64;
+        let mut bytes: u64 = kept
+            .iter()
+            .map(|(_, key, size)| key.len() as u64 + size)
+            .sum();
+        for (_, key, size) in kept {
+            if entries <= self.bounds.max_entries && bytes <= self.bounds.max_bytes {
+                break;
+            }
+            self.entries.remove(&key)?;
+            entries -= 1;
+            bytes -= key.len() as u64 + size;
+        }
+        Ok(())
+    }
+
+    /// Writes this process's counts and flushes to disk.
+    pub fn flush(&self) -> Result<(), CacheError> {
+        let session = std::mem::take(&mut *self.session.lock().expect("session lock"));
+        for (operation, (hits, misses)) in session {
+            let (stored_hits, stored_misses) = self.stored_counts(operation)?;
+            let counts = [stored_hits + hits, stored_misses + misses];
+            self.counters
+                .insert(operation.name(), serde_json::to_vec(&counts)?)?;
+        }
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn stored_counts(&self, operation: Operation) -> Result<(u64, u64), CacheError> {
+        let counts = self
+            .counters
+            .get(operation.name())?
+            .and_then(|raw| serde_json::from_slice::<[u64; 2]>(&raw).ok())
+            .unwrap_or_default();
+        Ok((counts[0], counts[1]))
+    }
+
+    fn count(&self, operation: Operation, hit: bool) {
+        let mut session = self.session.lock().expect("session lock");
+        let counts = session.entry(operation).or_default();
+        if hit {
+            counts.0 += 1;
+        } else {
+            counts.1 += 1;
+        }
+    }
+}
+
+impl Drop for Cache {
+    fn drop(&mut self) {
+        if let Err(error) = self.flush() {
+            tracing::warn!("cannot save the cache at {}: {error}", self.path.display());
+        }
+    }
+}
+
+fn prefix(operation: Operation) -> Vec<u8> {
+    format!("{}/", operation.name()).into_bytes()
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
+}
+
+/// Whether opening failed because another process holds the database.
+fn is_lock(error: &sled::Error) -> bool {
+    match error {
+        sled::Error::Io(io) => {
+            io.kind() == std::io::ErrorKind::WouldBlock
+                || io.to_string().contains("could not acquire lock")
+        }
+        _ => false,
+    }
+}
