@@ -60,6 +60,9 @@ pub enum Meta {
         #[command(subcommand)]
         command: Option<ConfigCommand>,
     },
+    /// Show hit/miss counts of the API cache, or clear it
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
@@ -74,6 +77,15 @@ pub enum Meta {
 pub enum PluginCommand {
     /// List plugins with version, sha256 and the capabilities they need
     List,
+}
+
+/// `azlin cache …`
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Per operation: hits, misses, hit ratio, entries, bytes
+    Stats,
+    /// Remove every cached answer and reset the counts
+    Clear,
 }
 
 /// `azlin config …`

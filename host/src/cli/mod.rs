@@ -52,6 +52,9 @@ async fn dispatch(raw: Vec<std::ffi::OsString>) -> anyhow::Result<u8> {
         Some(Meta::Plugin(args::PluginCommand::List)) => {
             meta::plugin_list::run(&Settings::resolve(&cli.global)?).await
         }
+        Some(Meta::Cache(command)) => {
+            meta::cache::run(command, &Settings::resolve(&cli.global)?).await
+        }
         Some(Meta::Config { command }) => {
             meta::config::run(command, &Settings::resolve(&cli.global)?).await
         }

@@ -2,9 +2,7 @@
 //! user's comments and layout.
 
 use super::ConfigError;
-use crate::plugin::Limits;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Settings of existing azlin that plugins may read through `host-info`.
 pub const PLUGIN_READABLE: &[&str] = &[
@@ -19,9 +17,6 @@ pub const PLUGIN_READABLE: &[&str] = &[
     "ssh_connect_timeout",
     "resource_group_auto_detect",
 ];
-
-/// The table of azlin-specific plugin limits in `config.toml`.
-const LIMITS_TABLE: &str = "plugin_limits";
 
 /// Why a plugin may not read a setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +75,15 @@ impl Config {
         self.get(key).and_then(toml::Value::as_str)
     }
 
+    /// The error for a setting `key` that is not what it should be.
+    pub(super) fn type_error(&self, key: &str, expected: &'static str) -> ConfigError {
+        ConfigError::Type {
+            path: self.path.clone(),
+            key: key.into(),
+            expected,
+        }
+    }
+
     /// A setting as a plugin sees it: scalars as text, tables and arrays as JSON.
     pub fn plugin_value(&self, key: &str) -> Result<Option<String>, PluginRead> {
         if key.is_empty() {
@@ -89,51 +93,6 @@ impl Config {
             return Err(PluginRead::Denied);
         }
         Ok(self.get(key).map(display_value))
-    }
-
-    /// Limits for plugin runs: `[plugin_limits]` `memory_mib`, `cpu_seconds`,
-    /// `output_mib`, each defaulting to [`Limits::default`].
-    pub fn limits(&self) -> Result<Limits, ConfigError> {
-        let mut limits = Limits::default();
-        let Some(table) = self.table.get(LIMITS_TABLE) else {
-            return Ok(limits);
-        };
-        let table = table
-            .as_table()
-            .ok_or_else(|| self.type_error(LIMITS_TABLE, "a table"))?;
-        if let Some(mib) = self.positive(table, "memory_mib")? {
-            limits.memory_bytes = (mib as usize) << 20;
-        }
-        if let Some(seconds) = self.positive(table, "cpu_seconds")? {
-            limits.cpu_time = Duration::from_secs_f64(seconds);
-        }
-        if let Some(mib) = self.positive(table, "output_mib")? {
-            limits.output_bytes = (mib * (1u64 << 20) as f64) as u64;
-        }
-        Ok(limits)
-    }
-
-    fn positive(&self, table: &toml::Table, key: &str) -> Result<Option<f64>, ConfigError> {
-        let Some(value) = table.get(key) else {
-            return Ok(None);
-        };
-        let number = match value {
-            toml::Value::Integer(n) => *n as f64,
-            toml::Value::Float(n) => *n,
-            _ => f64::NAN,
-        };
-        if number.is_nan() || number <= 0.0 {
-            return Err(self.type_error(&format!("{LIMITS_TABLE}.{key}"), "a positive number"));
-        }
-        Ok(Some(number))
-    }
-
-    fn type_error(&self, key: &str, expected: &'static str) -> ConfigError {
-        ConfigError::Type {
-            path: self.path.clone(),
-            key: key.into(),
-            expected,
-        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod error;
 mod file;
 mod paths;
+mod sections;
 
 pub use error::ConfigError;
 pub use file::{Config, PLUGIN_READABLE, PluginRead, display_value, edit, write_atomically};

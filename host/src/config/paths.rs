@@ -19,6 +19,11 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// The API cache's database directory.
+    pub fn api_cache(&self) -> PathBuf {
+        self.cache_dir.join("api")
+    }
+
     /// Resolves the paths from the environment, with `config_file` from `--config`.
     pub fn resolve(config_file: Option<PathBuf>) -> Result<Self, ConfigError> {
         let home = dirs::home_dir();

@@ -176,3 +176,67 @@ fn clear_removes_entries_and_counts() {
     let stats = cache.stats().expect("stats")[&Operation::VmList];
     assert_eq!((stats.hits, stats.misses, stats.entries), (0, 0, 0));
 }
+
+fn api_cache(env: &azlin_tests::Env) -> std::path::PathBuf {
+    env.cache_dir().join("api")
+}
+
+#[test]
+fn cache_stats_reports_counts_written_by_another_process() {
+    let env = azlin_tests::Env::new();
+    {
+        let cache = open(&api_cache(&env));
+        cache.put(&vm_list("rg1"), &["vm-1"]).expect("put");
+        assert!(cache.get::<Vec<String>>(&vm_list("rg1")).is_some());
+        assert!(cache.get::<Vec<String>>(&vm_list("rg2")).is_none());
+    }
+    let output = env.azlin(["cache", "stats", "-o", "json"]).success();
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    let vm_list = json["operations"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|row| row["operation"] == "vm_list"))
+        .cloned()
+        .expect("a vm_list row");
+    assert_eq!(vm_list["hits"], 1);
+    assert_eq!(vm_list["misses"], 1);
+    assert_eq!(vm_list["hit_ratio"], 0.5);
+    assert_eq!(vm_list["entries"], 1);
+
+    let cleared = env.azlin(["cache", "clear"]).success();
+    assert_eq!(cleared.stdout, "removed 1 cached answers\n");
+    let after = env.azlin(["cache", "stats", "-o", "csv"]).success();
+    assert!(
+        after.stdout.contains("vm_list,0,0,,0,0"),
+        "{}",
+        after.stdout
+    );
+}
+
+#[test]
+fn cache_stats_on_a_held_cache_fails_with_a_message_not_a_hang() {
+    let env = azlin_tests::Env::new();
+    let _held = open(&api_cache(&env));
+    let output = env.azlin(["cache", "stats"]).code(1);
+    assert!(
+        output.stderr.contains("is held by another azlin process"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_cache_ttl_of_the_wrong_type_is_named() {
+    let env = azlin_tests::Env::new();
+    env.write_config("[cache]\nvm_list_ttl = \"long\"\n");
+    let output = env.azlin(["cache", "stats"]).code(1);
+    assert!(
+        output.stderr.contains("cache.vm_list_ttl"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("a number of 0 or more"),
+        "{}",
+        output.stderr
+    );
+}

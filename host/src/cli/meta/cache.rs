@@ -1,0 +1,56 @@
+//! `azlin cache stats|clear`: what the persistent API cache holds and how
+//! often it answered, or a fresh start.
+
+use crate::cache::{Cache, Operation};
+use crate::cli::args::CacheCommand;
+use crate::cli::present;
+use crate::cli::settings::Settings;
+use crate::runtime::{Align, Column, Event, Value};
+use std::time::Duration;
+
+/// How long to wait for another azlin process to release the cache.
+const LOCK_WAIT: Duration = Duration::from_millis(500);
+
+/// Runs `azlin cache COMMAND`.
+pub async fn run(command: CacheCommand, settings: &Settings) -> anyhow::Result<u8> {
+    let (ttls, bounds) = settings.config.cache()?;
+    let cache = Cache::open(&settings.paths.api_cache(), ttls, bounds, LOCK_WAIT)?;
+    let events = match command {
+        CacheCommand::Stats => stats(&cache)?,
+        CacheCommand::Clear => {
+            let removed = cache.clear()?;
+            vec![Event::Text(format!("removed {removed} cached answers"))]
+        }
+    };
+    present::events(events, settings).await
+}
+
+fn stats(cache: &Cache) -> anyhow::Result<Vec<Event>> {
+    let column = |key: &str, title: &str, align| Column {
+        key: key.into(),
+        title: title.into(),
+        align,
+    };
+    let mut events = vec![Event::Table {
+        name: "operations".into(),
+        columns: vec![
+            column("operation", "Operation", Align::Left),
+            column("hits", "Hits", Align::Right),
+            column("misses", "Misses", Align::Right),
+            column("hit_ratio", "Hit ratio", Align::Right),
+            column("entries", "Entries", Align::Right),
+            column("bytes", "Bytes", Align::Right),
+        ],
+    }];
+    for (operation, stats) in cache.stats()? {
+        events.push(Event::Row(vec![
+            Value::Text(Operation::name(operation).into()),
+            Value::Integer(stats.hits as i64),
+            Value::Integer(stats.misses as i64),
+            stats.hit_ratio().map_or(Value::Empty, Value::Number),
+            Value::Integer(stats.entries as i64),
+            Value::Bytes(stats.bytes),
+        ]));
+    }
+    Ok(events)
+}

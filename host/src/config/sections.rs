@@ -1,0 +1,94 @@
+//! azlin's own tables in `config.toml` (existing azlin ignores them):
+//! `[plugin_limits]` and `[cache]`.
+
+use super::{Config, ConfigError};
+use crate::cache::{Bounds, Operation, Ttls};
+use crate::plugin::Limits;
+use std::time::Duration;
+
+impl Config {
+    /// Limits for plugin runs: `[plugin_limits]` `memory_mib`, `cpu_seconds`,
+    /// `output_mib`, each defaulting to [`Limits::default`].
+    pub fn limits(&self) -> Result<Limits, ConfigError> {
+        let mut limits = Limits::default();
+        let Some(section) = self.section("plugin_limits")? else {
+            return Ok(limits);
+        };
+        if let Some(mib) = section.number("memory_mib", false)? {
+            limits.memory_bytes = (mib as usize) << 20;
+        }
+        if let Some(seconds) = section.number("cpu_seconds", false)? {
+            limits.cpu_time = Duration::from_secs_f64(seconds);
+        }
+        if let Some(mib) = section.number("output_mib", false)? {
+            limits.output_bytes = (mib * (1u64 << 20) as f64) as u64;
+        }
+        Ok(limits)
+    }
+
+    /// Cache settings: `[cache]` `<operation>_ttl` in seconds (0 turns that
+    /// operation's caching off) and `max_mib`.
+    pub fn cache(&self) -> Result<(Ttls, Bounds), ConfigError> {
+        let mut ttls = Ttls::default();
+        let mut bounds = Bounds::default();
+        let Some(section) = self.section("cache")? else {
+            return Ok((ttls, bounds));
+        };
+        for operation in Operation::ALL {
+            if let Some(seconds) = section.number(&format!("{}_ttl", operation.name()), true)? {
+                ttls.set(operation, Duration::from_secs_f64(seconds));
+            }
+        }
+        if let Some(mib) = section.number("max_mib", false)? {
+            bounds.max_bytes = (mib * (1u64 << 20) as f64) as u64;
+        }
+        Ok((ttls, bounds))
+    }
+
+    fn section(&self, name: &'static str) -> Result<Option<Section<'_>>, ConfigError> {
+        let Some(value) = self.table().get(name) else {
+            return Ok(None);
+        };
+        let table = value
+            .as_table()
+            .ok_or_else(|| self.type_error(name, "a table"))?;
+        Ok(Some(Section {
+            config: self,
+            name,
+            table,
+        }))
+    }
+}
+
+/// One of azlin's tables, with typed reads that name the key on error.
+struct Section<'a> {
+    config: &'a Config,
+    name: &'static str,
+    table: &'a toml::Table,
+}
+
+impl Section<'_> {
+    /// A number (integer or float), positive, or also zero with `zero_ok`.
+    fn number(&self, key: &str, zero_ok: bool) -> Result<Option<f64>, ConfigError> {
+        let Some(value) = self.table.get(key) else {
+            return Ok(None);
+        };
+        let number = match value {
+            toml::Value::Integer(n) => *n as f64,
+            toml::Value::Float(n) => *n,
+            _ => f64::NAN,
+        };
+        let valid = number.is_finite() && (number > 0.0 || (zero_ok && number == 0.0));
+        if !valid {
+            let expected = if zero_ok {
+                "a number of 0 or more"
+            } else {
+                "a positive number"
+            };
+            return Err(self
+                .config
+                .type_error(&format!("{}.{key}", self.name), expected));
+        }
+        Ok(Some(number))
+    }
+}
