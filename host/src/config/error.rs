@@ -27,6 +27,14 @@ pub enum ConfigError {
     },
     #[error("'{key}' is not a valid setting name: {why}")]
     Key { key: String, why: &'static str },
+    #[error(
+        "the active context '{name}' (named in {marker}) has no file {path}\nhint: create the file, or name an existing context in {marker}"
+    )]
+    MissingContext {
+        name: String,
+        path: PathBuf,
+        marker: PathBuf,
+    },
     #[error("no home directory found: set AZLIN_CONFIG_DIR, or pass --config PATH")]
     NoHome,
 }

@@ -5,6 +5,7 @@ mod arm_fixtures;
 mod bad_input;
 mod cache;
 mod cli;
+mod compat;
 mod limits;
 mod output;
 mod precompiled;
