@@ -11,3 +11,4 @@ mod output;
 mod precompiled;
 mod sandbox;
 mod settings;
+mod sim;

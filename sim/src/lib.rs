@@ -1,0 +1,192 @@
+//! azlin-sim: a simulated Azure subscription speaking the ARM wire format
+//! (from the official examples), with a token endpoint, paging, long-running
+//! operations, request counts and fault knobs. Point azlin at it by URL.
+
+mod fleet;
+mod routes;
+mod templates;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use fleet::SimVm;
+
+/// The subscription id the simulator serves.
+pub const SUBSCRIPTION: &str = "00000000-0000-0000-0000-00000000a21e";
+/// The token the simulator issues and expects.
+pub const TOKEN: &str = "azlin-sim-token";
+/// The header value managed-identity clients must send.
+pub const IDENTITY_HEADER: &str = "azlin-sim-identity";
+
+/// How the simulator behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Number of VMs (1 … 10 000).
+    pub vms: usize,
+    /// Items per page of a list; more items give a `nextLink`.
+    pub page_size: usize,
+    /// Added to every ARM request.
+    pub latency: Duration,
+    /// The next this-many ARM requests answer 429 with `Retry-After`.
+    pub throttle: u64,
+    /// Seconds in the 429's `Retry-After`.
+    pub retry_after: u64,
+    /// Fraction of ARM requests answering 500 (0.0 … 1.0), spread evenly.
+    pub fail_rate: f64,
+    /// Polls a long-running operation answers `InProgress` before it is done.
+    pub operation_polls: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            vms: 10,
+            page_size: 100,
+            latency: Duration::ZERO,
+            throttle: 0,
+            retry_after: 1,
+            fail_rate: 0.0,
+            operation_polls: 1,
+        }
+    }
+}
+
+/// A pending power operation.
+#[derive(Debug, Clone)]
+struct Operation {
+    vm: usize,
+    target: &'static str,
+    polls_left: u64,
+}
+
+/// Everything the handlers share.
+pub struct State {
+    options: Mutex<Options>,
+    fleet: Mutex<Vec<SimVm>>,
+    templates: templates::Templates,
+    counts: Mutex<BTreeMap<String, u64>>,
+    arm_requests: AtomicU64,
+    throttled: AtomicU64,
+    operations: Mutex<Vec<Operation>>,
+}
+
+impl State {
+    fn new(options: Options) -> Self {
+        Self {
+            fleet: Mutex::new(fleet::generate(options.vms)),
+            options: Mutex::new(options),
+            templates: templates::Templates::load(),
+            counts: Mutex::default(),
+            arm_requests: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
+            operations: Mutex::default(),
+        }
+    }
+
+    fn count(&self, operation: &str) {
+        *self
+            .counts
+            .lock()
+            .expect("counts")
+            .entry(operation.into())
+            .or_default() += 1;
+    }
+
+    /// Requests served so far, per operation name (e.g. `vm.listAll`).
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        self.counts.lock().expect("counts").clone()
+    }
+
+    /// Total ARM requests (token and `/_sim` requests excluded).
+    pub fn arm_total(&self) -> u64 {
+        self.counts()
+            .iter()
+            .filter(|(name, _)| name.as_str() != "token")
+            .map(|(_, count)| count)
+            .sum()
+    }
+
+    /// Forgets the counts.
+    pub fn reset_counts(&self) {
+        self.counts.lock().expect("counts").clear();
+    }
+
+    /// Changes the behaviour (faults, latency) of a running simulator.
+    pub fn set_options(&self, change: impl FnOnce(&mut Options)) {
+        change(&mut self.options.lock().expect("options"));
+    }
+
+    /// The fleet as it is now.
+    pub fn fleet(&self) -> Vec<SimVm> {
+        self.fleet.lock().expect("fleet").clone()
+    }
+
+    fn options(&self) -> Options {
+        self.options.lock().expect("options").clone()
+    }
+}
+
+/// A running simulator.
+pub struct Sim {
+    pub addr: SocketAddr,
+    pub state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sim {
+    /// Starts serving on 127.0.0.1:`port` (0 picks a free port).
+    pub async fn start(options: Options, port: u16) -> std::io::Result<Self> {
+        let state = Arc::new(State::new(options));
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let app = routes::router(state.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self { addr, state, task })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Environment assignments that point azlin at this simulator.
+    pub fn environment(&self) -> Vec<(String, String)> {
+        let url = self.url();
+        vec![
+            ("AZLIN_ARM_ENDPOINT".into(), url.clone()),
+            ("AZURE_SUBSCRIPTION_ID".into(), SUBSCRIPTION.into()),
+            ("IDENTITY_ENDPOINT".into(), format!("{url}/msi/token")),
+            ("IDENTITY_HEADER".into(), IDENTITY_HEADER.into()),
+        ]
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Counts a request and applies latency and faults; `Some(status, retry)`
+/// when this request must fail.
+async fn faults(state: &State) -> Option<(u16, Option<u64>)> {
+    let options = state.options();
+    if !options.latency.is_zero() {
+        tokio::time::sleep(options.latency).await;
+    }
+    let index = state.arm_requests.fetch_add(1, Ordering::Relaxed) + 1;
+    if state.throttled.load(Ordering::Relaxed) < options.throttle {
+        state.throttled.fetch_add(1, Ordering::Relaxed);
+        return Some((429, Some(options.retry_after)));
+    }
+    let failures = |n: u64| (n as f64 * options.fail_rate).floor() as u64;
+    if options.fail_rate > 0.0 && failures(index) != failures(index - 1) {
+        return Some((500, None));
+    }
+    None
+}

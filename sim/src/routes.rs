@@ -1,0 +1,403 @@
+//! Request handling: the token endpoints, ARM paths (matched
+//! case-insensitively, as ARM does), long-running operations and `/_sim`.
+
+use super::{IDENTITY_HEADER, Operation, SUBSCRIPTION, State, TOKEN, faults};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State as Shared;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The router: every request goes through [`handle`].
+pub fn router(state: Arc<State>) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+async fn handle(
+    Shared(state): Shared<Arc<State>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let path: Vec<String> = uri
+        .path()
+        .trim_matches('/')
+        .split('/')
+        .map(str::to_string)
+        .collect();
+    let lower: Vec<String> = path.iter().map(|part| part.to_ascii_lowercase()).collect();
+    let query = query(&uri);
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    match (&method, lower.as_slice()) {
+        (&Method::GET, ["_sim", "stats"]) => json_response(StatusCode::OK, json!(state.counts())),
+        (&Method::GET, ["_sim", "operations", _]) => poll_operation(&state, &path[2]),
+        (&Method::POST, [_, "oauth2", "v2.0", "token"]) => token(&state, false),
+        (&Method::GET, ["msi", "token"]) => {
+            let allowed = headers
+                .get("x-identity-header")
+                .is_some_and(|value| value == IDENTITY_HEADER);
+            if allowed {
+                token(&state, true)
+            } else {
+                error(
+                    StatusCode::UNAUTHORIZED,
+                    "InvalidIdentityHeader",
+                    "missing or wrong X-IDENTITY-HEADER",
+                )
+            }
+        }
+        (_, ["subscriptions", ..]) => {
+            arm(&state, &method, &uri, &path, &lower, &query, &headers).await
+        }
+        _ => error(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            &format!("no route for {method} {}", uri.path()),
+        ),
+    }
+}
+
+fn query(uri: &Uri) -> HashMap<String, String> {
+    uri.query()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(key, value)| (key.to_ascii_lowercase(), value.to_string()))
+        .collect()
+}
+
+fn token(state: &State, managed_identity: bool) -> Response {
+    state.count("token");
+    let expires_on = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+        + 3600;
+    let mut body = json!({ "token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": TOKEN });
+    if managed_identity {
+        body["expires_on"] = json!(expires_on.to_string());
+        body["resource"] = json!("https://management.azure.com/");
+    }
+    json_response(StatusCode::OK, body)
+}
+
+async fn arm(
+    state: &State,
+    method: &Method,
+    uri: &Uri,
+    path: &[String],
+    lower: &[&str],
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Response {
+    let authorized = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value == format!("Bearer {TOKEN}"));
+    if !authorized {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "AuthenticationFailed",
+            "missing or invalid bearer token",
+        );
+    }
+    if !lower[1].eq_ignore_ascii_case(SUBSCRIPTION) {
+        state.count("subscription.notFound");
+        return error(
+            StatusCode::NOT_FOUND,
+            "SubscriptionNotFound",
+            &format!("The subscription '{}' could not be found.", path[1]),
+        );
+    }
+    if let Some((status, retry_after)) = faults(state).await {
+        state.count(if status == 429 { "throttled" } else { "failed" });
+        let mut response = error(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            if status == 429 {
+                "TooManyRequests"
+            } else {
+                "InternalServerError"
+            },
+            "simulated fault",
+        );
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        return response;
+    }
+    let base = format!(
+        "http://{}",
+        headers
+            .get(header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .unwrap_or("127.0.0.1")
+    );
+    let rest = &lower[2..];
+    let group = |rest: &[&str]| -> Option<(String, usize)> {
+        (rest.first() == Some(&"resourcegroups")).then(|| (path[3].clone(), 2))
+    };
+    let (group, skip) = group(rest).map_or((None, 0), |(group, skip)| (Some(group), skip));
+    if let Some(group) = &group
+        && !state
+            .fleet()
+            .iter()
+            .any(|vm| vm.resource_group.eq_ignore_ascii_case(group))
+    {
+        state.count("group.notFound");
+        return error(
+            StatusCode::NOT_FOUND,
+            "ResourceGroupNotFound",
+            &format!("Resource group '{group}' could not be found."),
+        );
+    }
+    let scoped = &rest[skip..];
+    let in_scope = |vm: &super::SimVm| {
+        group
+            .as_ref()
+            .is_none_or(|group| vm.resource_group.eq_ignore_ascii_case(group))
+    };
+    match (method, scoped) {
+        (&Method::GET, ["providers", "microsoft.compute", "virtualmachines"]) => {
+            let status_only = query.get("statusonly").is_some_and(|value| value == "true");
+            state.count(if group.is_some() {
+                "vm.list"
+            } else {
+                "vm.listAll"
+            });
+            let vms: Vec<Value> = state
+                .fleet()
+                .iter()
+                .filter(|vm| in_scope(vm))
+                .map(|vm| state.templates.vm(vm, SUBSCRIPTION, status_only))
+                .collect();
+            page(state, &base, uri, query, vms)
+        }
+        (&Method::GET, ["providers", "microsoft.compute", "virtualmachines", name]) => {
+            state.count("vm.get");
+            match find(state, group.as_deref(), name) {
+                Some(vm) => {
+                    json_response(StatusCode::OK, state.templates.vm(&vm, SUBSCRIPTION, false))
+                }
+                None => not_found(name),
+            }
+        }
+        (
+            &Method::GET,
+            [
+                "providers",
+                "microsoft.compute",
+                "virtualmachines",
+                name,
+                "instanceview",
+            ],
+        ) => {
+            state.count("vm.instanceView");
+            match find(state, group.as_deref(), name) {
+                Some(vm) => json_response(StatusCode::OK, state.templates.instance_view(&vm)),
+                None => not_found(name),
+            }
+        }
+        (
+            &Method::POST,
+            [
+                "providers",
+                "microsoft.compute",
+                "virtualmachines",
+                name,
+                action,
+            ],
+        ) => power_action(state, &base, group.as_deref(), name, action),
+        (&Method::GET, ["providers", "microsoft.network", "networkinterfaces"]) => {
+            state.count("nic.list");
+            let nics = state
+                .fleet()
+                .iter()
+                .filter(|vm| in_scope(vm))
+                .map(|vm| state.templates.nic(vm, SUBSCRIPTION))
+                .collect();
+            page(state, &base, uri, query, nics)
+        }
+        (&Method::GET, ["providers", "microsoft.network", "publicipaddresses"]) => {
+            state.count("pip.list");
+            let pips = state
+                .fleet()
+                .iter()
+                .filter(|vm| in_scope(vm))
+                .filter_map(|vm| state.templates.pip(vm, SUBSCRIPTION))
+                .collect();
+            page(state, &base, uri, query, pips)
+        }
+        (&Method::GET, ["providers", "microsoft.compute", "locations", _, "vmsizes"]) => {
+            state.count("sizes.list");
+            json_response(StatusCode::OK, state.templates.sizes())
+        }
+        _ => {
+            state.count("unknown");
+            error(
+                StatusCode::NOT_FOUND,
+                "InvalidResourceType",
+                &format!("the simulator does not serve {method} {}", uri.path()),
+            )
+        }
+    }
+}
+
+fn find(state: &State, group: Option<&str>, name: &str) -> Option<super::SimVm> {
+    state.fleet().into_iter().find(|vm| {
+        vm.name.eq_ignore_ascii_case(name)
+            && group.is_none_or(|group| vm.resource_group.eq_ignore_ascii_case(group))
+    })
+}
+
+fn not_found(name: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "ResourceNotFound",
+        &format!("The Resource 'Microsoft.Compute/virtualMachines/{name}' was not found."),
+    )
+}
+
+/// One page of `items`, with a `nextLink` when more remain.
+fn page(
+    state: &State,
+    base: &str,
+    uri: &Uri,
+    query: &HashMap<String, String>,
+    items: Vec<Value>,
+) -> Response {
+    let size = state.options().page_size.max(1);
+    let start: usize = query
+        .get("$skiptoken")
+        .and_then(|token| token.parse().ok())
+        .unwrap_or(0);
+    let end = (start + size).min(items.len());
+    let mut body = json!({ "value": items.get(start..end).unwrap_or_default() });
+    if end < items.len() {
+        let mut kept: Vec<String> = uri
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| {
+                !pair.is_empty() && !pair.to_ascii_lowercase().starts_with("$skiptoken=")
+            })
+            .map(str::to_string)
+            .collect();
+        kept.push(format!("$skiptoken={end}"));
+        body["nextLink"] = json!(format!("{base}{}?{}", uri.path(), kept.join("&")));
+    }
+    json_response(StatusCode::OK, body)
+}
+
+/// Accepts a power action as a long-running operation.
+fn power_action(
+    state: &State,
+    base: &str,
+    group: Option<&str>,
+    name: &str,
+    action: &str,
+) -> Response {
+    let (transition, target, counted) = match action {
+        "start" => ("PowerState/starting", "PowerState/running", "vm.start"),
+        "poweroff" => ("PowerState/stopping", "PowerState/stopped", "vm.powerOff"),
+        "deallocate" => (
+            "PowerState/deallocating",
+            "PowerState/deallocated",
+            "vm.deallocate",
+        ),
+        "restart" => ("PowerState/starting", "PowerState/running", "vm.restart"),
+        _ => {
+            return error(
+                StatusCode::NOT_FOUND,
+                "InvalidResourceType",
+                &format!("unknown action '{action}'"),
+            );
+        }
+    };
+    state.count(counted);
+    let Some(vm) = find(state, group, name) else {
+        return not_found(name);
+    };
+    if action == "restart" && vm.power != "PowerState/running" {
+        return error(
+            StatusCode::CONFLICT,
+            "OperationNotAllowed",
+            "Cannot restart a VM that is not running.",
+        );
+    }
+    let polls = state.options().operation_polls;
+    let id = {
+        let mut operations = state.operations.lock().expect("operations");
+        operations.push(Operation {
+            vm: vm.index,
+            target,
+            polls_left: polls,
+        });
+        operations.len() - 1
+    };
+    set_power(state, vm.index, transition);
+    let url = format!("{base}/_sim/operations/{id}");
+    let mut response = Response::builder().status(StatusCode::ACCEPTED);
+    for (name, value) in [
+        ("Azure-AsyncOperation", url.as_str()),
+        ("Location", url.as_str()),
+        ("Retry-After", "0"),
+    ] {
+        response = response.header(name, value);
+    }
+    response.body(Body::empty()).unwrap_or_default()
+}
+
+fn poll_operation(state: &State, id: &str) -> Response {
+    state.count("operation.poll");
+    let mut operations = state.operations.lock().expect("operations");
+    let Some(operation) = id
+        .parse::<usize>()
+        .ok()
+        .and_then(|index| operations.get_mut(index))
+    else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "OperationNotFound",
+            &format!("no operation {id}"),
+        );
+    };
+    if operation.polls_left > 0 {
+        operation.polls_left -= 1;
+        return json_response(
+            StatusCode::OK,
+            json!({ "name": id, "status": "InProgress" }),
+        );
+    }
+    let (vm, target) = (operation.vm, operation.target);
+    drop(operations);
+    set_power(state, vm, target);
+    json_response(StatusCode::OK, json!({ "name": id, "status": "Succeeded" }))
+}
+
+fn set_power(state: &State, index: usize, code: &str) {
+    if let Some(vm) = state.fleet.lock().expect("fleet").get_mut(index) {
+        vm.power = code.into();
+    }
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    json_response(
+        status,
+        json!({ "error": { "code": code, "message": message } }),
+    )
+}
