@@ -369,10 +369,14 @@ fn poll_operation(state: &State, id: &str) -> Response {
     };
     if operation.polls_left > 0 {
         operation.polls_left -= 1;
-        return json_response(
+        let mut response = json_response(
             StatusCode::OK,
             json!({ "name": id, "status": "InProgress" }),
         );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(0));
+        return response;
     }
     let (vm, target) = (operation.vm, operation.target);
     drop(operations);

@@ -1,4 +1,15 @@
-//! Azure Resource Manager: the wire models of the operations azlin uses.
-//! (The client, credentials and retries come with the rest of issue 9.)
+//! Azure Resource Manager: tokens from azure_identity, a retrying client
+//! with paging and long-running operations, and the wire models.
 
+mod client;
+mod credential;
+mod endpoint;
+mod error;
 pub mod models;
+mod retry;
+
+pub use client::ArmClient;
+pub use credential::{AuthMethod, Tokens};
+pub use endpoint::{Endpoint, PUBLIC_ARM};
+pub use error::AzureError;
+pub use retry::RetryPolicy;

@@ -1,6 +1,7 @@
 //! azlin's integration tests: the built binary and the runtime, against
 //! fixture plugins. One module per area.
 
+mod arm_client;
 mod arm_fixtures;
 mod bad_input;
 mod cache;
