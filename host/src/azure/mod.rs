@@ -5,11 +5,14 @@ mod client;
 mod credential;
 mod endpoint;
 mod error;
+mod inventory;
 pub mod models;
 mod retry;
+mod sizes;
 
 pub use client::ArmClient;
 pub use credential::{AuthMethod, Tokens};
 pub use endpoint::{Endpoint, PUBLIC_ARM};
 pub use error::AzureError;
+pub use inventory::{Inventory, ListScope, PowerAction, VmRecord};
 pub use retry::RetryPolicy;

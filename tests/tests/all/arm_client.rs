@@ -2,44 +2,10 @@
 //! 5xx within a bound, ARM errors, long-running operations, credentials.
 
 use azlin::azure::models::{InstanceView, PowerState, VirtualMachine};
-use azlin::azure::{ArmClient, AuthMethod, AzureError, Endpoint, RetryPolicy, Tokens};
-use azlin_sim::{Options, SUBSCRIPTION, Sim, TOKEN};
-use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
-use std::sync::Arc;
+use azlin::azure::{AuthMethod, AzureError, Tokens};
+use azlin_sim::{Options, SUBSCRIPTION, Sim};
+use azlin_tests::sim::{client, fast_retries};
 use std::time::Duration;
-
-/// Hands out the simulator's token (the credential chain is tested apart).
-#[derive(Debug)]
-struct SimToken;
-
-#[async_trait::async_trait]
-impl TokenCredential for SimToken {
-    async fn get_token(
-        &self,
-        _: &[&str],
-        _: Option<TokenRequestOptions<'_>>,
-    ) -> azure_core::Result<AccessToken> {
-        Ok(AccessToken::new(
-            Secret::new(TOKEN),
-            azure_core::time::OffsetDateTime::now_utc() + Duration::from_secs(3600),
-        ))
-    }
-}
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_secs(2),
-        total: Duration::from_secs(5),
-    }
-}
-
-fn client(sim: &Sim, retry: RetryPolicy) -> ArmClient {
-    let endpoint = Endpoint::parse(&sim.url()).expect("loopback endpoint");
-    let tokens = Tokens::from_credential("sim", Arc::new(SimToken), endpoint.scope());
-    ArmClient::new(endpoint, tokens, SUBSCRIPTION.into(), retry)
-}
 
 fn vms_path() -> String {
     format!(

@@ -7,6 +7,7 @@ mod bad_input;
 mod cache;
 mod cli;
 mod compat;
+mod inventory;
 mod limits;
 mod output;
 mod precompiled;

@@ -1,0 +1,308 @@
+//! A scope's VMs as azlin shows them, joined locally from four list calls —
+//! VMs, their power states (`statusOnly=true`), NICs and public IPs — made in
+//! parallel and each cached for its own time-to-live, so the number of
+//! requests does not grow with the number of VMs.
+
+use super::models::{
+    NetworkInterface, PowerState, PublicIpAddress, ResourceId, VirtualMachine, VmSize,
+};
+use super::{ArmClient, AzureError, sizes};
+use crate::cache::{Cache, Key, Operation, Pattern};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+use std::sync::Arc;
+
+/// Compute API version of the VM calls.
+const COMPUTE_API: &str = "api-version=2024-07-01";
+/// Network API version of the NIC and public-IP calls.
+const NETWORK_API: &str = "api-version=2024-05-01";
+
+/// One VM, joined: what `list` and `status` show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VmRecord {
+    pub id: String,
+    pub name: String,
+    pub resource_group: String,
+    pub subscription: String,
+    pub location: String,
+    pub size: String,
+    pub os_type: String,
+    pub os_image: Option<String>,
+    pub power_state: PowerState,
+    pub provisioning_state: String,
+    pub private_ip: Option<String>,
+    pub public_ip: Option<String>,
+    pub vcpus: Option<u32>,
+    pub memory_mib: Option<u64>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// Which VMs to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListScope {
+    /// One resource group, or the whole subscription.
+    pub resource_group: Option<String>,
+    /// Skip the cache (`--no-cache`).
+    pub refresh: bool,
+}
+
+/// A power action on a VM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PowerAction {
+    Start,
+    PowerOff,
+    Deallocate,
+    Restart,
+}
+
+impl PowerAction {
+    fn path(self) -> &'static str {
+        match self {
+            PowerAction::Start => "start",
+            PowerAction::PowerOff => "powerOff",
+            PowerAction::Deallocate => "deallocate",
+            PowerAction::Restart => "restart",
+        }
+    }
+}
+
+/// VMs of one subscription, through the cache when there is one.
+#[derive(Debug)]
+pub struct Inventory {
+    client: ArmClient,
+    cache: Option<Arc<Cache>>,
+}
+
+impl Inventory {
+    /// An inventory over `client`; without a cache every call asks Azure.
+    pub fn new(client: ArmClient, cache: Option<Arc<Cache>>) -> Self {
+        Self { client, cache }
+    }
+
+    /// The VMs of `scope`, joined with power state, IPs and size figures.
+    pub async fn list(&self, scope: &ListScope) -> Result<Vec<VmRecord>, AzureError> {
+        let subscription = self.client.subscription().to_string();
+        let group = scope.resource_group.as_deref().unwrap_or("*");
+        let base = match &scope.resource_group {
+            Some(group) => format!("/subscriptions/{subscription}/resourceGroups/{group}"),
+            None => format!("/subscriptions/{subscription}"),
+        };
+        let params = |kind: &'static str| {
+            [
+                ("subscription", subscription.as_str()),
+                ("resource_group", group),
+                ("kind", kind),
+            ]
+        };
+        let vms_url = format!("{base}/providers/Microsoft.Compute/virtualMachines?{COMPUTE_API}");
+        let states_url = format!("{vms_url}&statusOnly=true");
+        let nics_url =
+            format!("{base}/providers/Microsoft.Network/networkInterfaces?{NETWORK_API}");
+        let pips_url =
+            format!("{base}/providers/Microsoft.Network/publicIPAddresses?{NETWORK_API}");
+        let (vm_params, state_params, nic_params, pip_params) = (
+            params("vms"),
+            params("states"),
+            params("nics"),
+            params("pips"),
+        );
+        let (vms, states, nics, pips) = tokio::try_join!(
+            self.cached(Operation::VmList, &vm_params, scope.refresh, || self
+                .client
+                .list::<VirtualMachine>(&vms_url)),
+            self.cached(Operation::PowerState, &state_params, scope.refresh, || self
+                .power_states(&states_url)),
+            self.cached(Operation::Ips, &nic_params, scope.refresh, || {
+                self.client.list::<NetworkInterface>(&nics_url)
+            }),
+            self.cached(Operation::Ips, &pip_params, scope.refresh, || {
+                self.client.list::<PublicIpAddress>(&pips_url)
+            }),
+        )?;
+        let sizes = self.sizes_for(&vms, scope.refresh).await?;
+        Ok(join(vms, &states, &nics, &pips, &sizes))
+    }
+
+    /// Runs a power action on a VM and waits for it; the cached power states
+    /// of the subscription are dropped, so the next list asks again.
+    pub async fn power(
+        &self,
+        resource_group: &str,
+        name: &str,
+        action: PowerAction,
+    ) -> Result<(), AzureError> {
+        let subscription = self.client.subscription().to_string();
+        let path = format!(
+            "/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/virtualMachines/{name}/{}?{COMPUTE_API}",
+            action.path()
+        );
+        let result = self.client.run_operation(&path, name).await;
+        if let Some(cache) = &self.cache {
+            let pattern = Pattern::new(
+                Operation::PowerState,
+                &[("subscription", subscription.as_str())],
+            );
+            if let Err(error) = cache.invalidate(&pattern) {
+                tracing::warn!("cannot drop cached power states: {error}");
+            }
+        }
+        result
+    }
+
+    async fn power_states(&self, url: &str) -> Result<Vec<(String, PowerState)>, AzureError> {
+        let vms: Vec<VirtualMachine> = self.client.list(url).await?;
+        Ok(vms
+            .into_iter()
+            .map(|vm| {
+                (
+                    vm.id.to_ascii_lowercase(),
+                    vm.power_state().unwrap_or(PowerState::Unknown),
+                )
+            })
+            .collect())
+    }
+
+    /// Sizes the built-in table does not know, from each region's size list (cached).
+    async fn sizes_for(
+        &self,
+        vms: &[VirtualMachine],
+        refresh: bool,
+    ) -> Result<HashMap<String, (u32, u64)>, AzureError> {
+        let unknown: BTreeSet<&str> = vms
+            .iter()
+            .filter(|vm| vm.size().is_some_and(|size| sizes::known(size).is_none()))
+            .map(|vm| vm.location.as_str())
+            .collect();
+        let mut found = HashMap::new();
+        for region in unknown {
+            let subscription = self.client.subscription();
+            let url = format!(
+                "/subscriptions/{subscription}/providers/Microsoft.Compute/locations/{region}/vmSizes?{COMPUTE_API}"
+            );
+            let params = [
+                ("subscription", subscription),
+                ("region", region),
+                ("kind", "sizes"),
+            ];
+            let listed: Vec<VmSize> = self
+                .cached(Operation::Metadata, &params, refresh, || {
+                    self.client.list(&url)
+                })
+                .await?;
+            for size in listed {
+                if let (Some(cores), Some(memory)) = (size.number_of_cores, size.memory_in_mb) {
+                    found.insert(size.name.to_ascii_lowercase(), (cores, memory));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The cached answer under (`operation`, `params`), else `fetch`'s, stored.
+    /// A failed fetch caches nothing.
+    async fn cached<T, F, Fut>(
+        &self,
+        operation: Operation,
+        params: &[(&str, &str)],
+        refresh: bool,
+        fetch: F,
+    ) -> Result<T, AzureError>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, AzureError>>,
+    {
+        let key = Key::new(operation, params);
+        if !refresh && let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(&key)) {
+            return Ok(hit);
+        }
+        let value = fetch().await?;
+        if let Some(cache) = &self.cache
+            && let Err(error) = cache.put(&key, &value)
+        {
+            tracing::warn!("cannot cache {}: {error}", operation.name());
+        }
+        Ok(value)
+    }
+}
+
+/// Joins the four lists by resource id (ARM ids compare case-insensitively).
+fn join(
+    vms: Vec<VirtualMachine>,
+    states: &[(String, PowerState)],
+    nics: &[NetworkInterface],
+    pips: &[PublicIpAddress],
+    extra_sizes: &HashMap<String, (u32, u64)>,
+) -> Vec<VmRecord> {
+    let states: HashMap<&str, PowerState> = states
+        .iter()
+        .map(|(id, state)| (id.as_str(), *state))
+        .collect();
+    let nics: HashMap<String, &NetworkInterface> = nics
+        .iter()
+        .map(|nic| (nic.id.to_ascii_lowercase(), nic))
+        .collect();
+    let pips: HashMap<String, &PublicIpAddress> = pips
+        .iter()
+        .map(|pip| (pip.id.to_ascii_lowercase(), pip))
+        .collect();
+    vms.into_iter()
+        .map(|vm| {
+            let id = ResourceId::parse(&vm.id);
+            let configuration = vm
+                .nic_ids()
+                .find_map(|nic| nics.get(&nic.to_ascii_lowercase()))
+                .and_then(|nic| nic.primary_ip_configuration());
+            let public_ip = configuration
+                .and_then(|ip| ip.public_ip_address.as_ref())
+                .and_then(|reference| pips.get(&reference.id.to_ascii_lowercase()))
+                .and_then(|pip| pip.properties.ip_address.clone());
+            let size = vm.size().unwrap_or_default().to_string();
+            let figures = sizes::known(&size)
+                .or_else(|| extra_sizes.get(&size.to_ascii_lowercase()).copied());
+            let properties = vm.properties.clone().unwrap_or_default();
+            let image = properties
+                .storage_profile
+                .as_ref()
+                .and_then(|storage| storage.image_reference.as_ref());
+            VmRecord {
+                name: vm.name().to_string(),
+                resource_group: id
+                    .as_ref()
+                    .map(|id| id.resource_group.clone())
+                    .unwrap_or_default(),
+                subscription: id
+                    .as_ref()
+                    .map(|id| id.subscription.clone())
+                    .unwrap_or_default(),
+                location: vm.location.clone(),
+                os_type: vm.os_type().unwrap_or("Linux").to_string(),
+                os_image: image.and_then(|image| {
+                    Some(format!(
+                        "{} {}",
+                        image.offer.as_deref()?,
+                        image.sku.as_deref()?
+                    ))
+                }),
+                power_state: states
+                    .get(vm.id.to_ascii_lowercase().as_str())
+                    .copied()
+                    .unwrap_or(PowerState::Unknown),
+                provisioning_state: properties.provisioning_state.unwrap_or_default(),
+                private_ip: configuration.and_then(|ip| ip.private_ip_address.clone()),
+                public_ip,
+                vcpus: figures.map(|(vcpus, _)| vcpus),
+                memory_mib: figures.map(|(_, memory)| memory),
+                tags: vm
+                    .tags
+                    .iter()
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect(),
+                size,
+                id: vm.id,
+            }
+        })
+        .collect()
+}

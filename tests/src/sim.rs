@@ -1,0 +1,41 @@
+//! Azure clients pointed at a running `azlin-sim`.
+
+use azlin::azure::{ArmClient, Endpoint, RetryPolicy, Tokens};
+use azlin_sim::{SUBSCRIPTION, Sim, TOKEN};
+use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Hands out the simulator's token (the credential chain is tested apart,
+/// through the real credentials in a child process's environment).
+#[derive(Debug)]
+pub struct SimToken;
+
+#[async_trait::async_trait]
+impl TokenCredential for SimToken {
+    async fn get_token(
+        &self,
+        _: &[&str],
+        _: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        let expires = azure_core::time::OffsetDateTime::now_utc() + Duration::from_secs(3600);
+        Ok(AccessToken::new(Secret::new(TOKEN), expires))
+    }
+}
+
+/// Retries quick enough for tests.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_secs(2),
+        total: Duration::from_secs(5),
+    }
+}
+
+/// An ARM client for the simulator's subscription.
+pub fn client(sim: &Sim, retry: RetryPolicy) -> ArmClient {
+    let endpoint = Endpoint::parse(&sim.url()).expect("loopback endpoint");
+    let tokens = Tokens::from_credential("sim", Arc::new(SimToken), endpoint.scope());
+    ArmClient::new(endpoint, tokens, SUBSCRIPTION.into(), retry)
+}

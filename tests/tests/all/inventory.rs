@@ -1,0 +1,208 @@
+//! Listing a scope's VMs: a constant number of ARM requests for any fleet
+//! size, none within the TTL, a refetch of power state after a power action,
+//! and nothing cached from a failure.
+
+use azlin::azure::models::PowerState;
+use azlin::azure::{Inventory, ListScope, PowerAction, VmRecord};
+use azlin::cache::{Bounds, Cache, Ttls};
+use azlin_sim::{Options, Sim};
+use azlin_tests::sim::{client, fast_retries};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn cache(dir: &tempfile::TempDir) -> Arc<Cache> {
+    Arc::new(
+        Cache::open(
+            dir.path(),
+            Ttls::default(),
+            Bounds::default(),
+            Duration::ZERO,
+        )
+        .expect("cache"),
+    )
+}
+
+async fn sim(vms: usize) -> Sim {
+    Sim::start(
+        Options {
+            vms,
+            page_size: 10_000,
+            ..Options::default()
+        },
+        0,
+    )
+    .await
+    .expect("sim")
+}
+
+fn whole_subscription() -> ListScope {
+    ListScope {
+        resource_group: None,
+        refresh: false,
+    }
+}
+
+#[tokio::test]
+async fn listing_costs_four_requests_whatever_the_fleet_size() {
+    for vms in [10, 100, 1000] {
+        let sim = sim(vms).await;
+        let inventory = Inventory::new(client(&sim, fast_retries()), None);
+        let listed = inventory.list(&whole_subscription()).await.expect("list");
+        assert_eq!(listed.len(), vms);
+        assert_eq!(
+            sim.state.arm_total(),
+            4,
+            "N = {vms}: {:?}",
+            sim.state.counts()
+        );
+    }
+}
+
+#[tokio::test]
+async fn paging_adds_only_the_pages() {
+    let sim = Sim::start(
+        Options {
+            vms: 250,
+            page_size: 100,
+            ..Options::default()
+        },
+        0,
+    )
+    .await
+    .expect("sim");
+    let inventory = Inventory::new(client(&sim, fast_retries()), None);
+    assert_eq!(
+        inventory
+            .list(&whole_subscription())
+            .await
+            .expect("list")
+            .len(),
+        250
+    );
+    let counts = sim.state.counts();
+    assert_eq!(
+        counts.get("vm.listAll"),
+        Some(&6),
+        "3 pages each for the models and the states"
+    );
+    assert_eq!(counts.get("nic.list"), Some(&3));
+    let public = sim
+        .state
+        .fleet()
+        .iter()
+        .filter(|vm| vm.public_ip.is_some())
+        .count() as u64;
+    assert_eq!(counts.get("pip.list"), Some(&public.div_ceil(100)));
+}
+
+#[tokio::test]
+async fn the_join_matches_the_fleet() {
+    let sim = sim(40).await;
+    let listed = Inventory::new(client(&sim, fast_retries()), None)
+        .list(&whole_subscription())
+        .await
+        .expect("list");
+    for vm in sim.state.fleet() {
+        let record: &VmRecord = listed
+            .iter()
+            .find(|record| record.name == vm.name)
+            .expect("listed");
+        assert_eq!(record.resource_group, vm.resource_group);
+        assert_eq!(record.private_ip.as_deref(), Some(vm.private_ip.as_str()));
+        assert_eq!(record.public_ip, vm.public_ip);
+        assert_eq!(
+            format!("PowerState/{:?}", record.power_state).to_lowercase(),
+            vm.power.to_lowercase()
+        );
+        assert_eq!(record.size, vm.size);
+        assert!(
+            record.vcpus.is_some() && record.memory_mib.is_some(),
+            "{} has size figures",
+            vm.size
+        );
+        assert_eq!(record.os_type, "Linux");
+    }
+}
+
+#[tokio::test]
+async fn a_second_list_within_the_ttl_asks_azure_nothing() {
+    let sim = sim(30).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inventory = Inventory::new(client(&sim, fast_retries()), Some(cache(&dir)));
+    let first = inventory.list(&whole_subscription()).await.expect("list");
+    sim.state.reset_counts();
+    let second = inventory.list(&whole_subscription()).await.expect("list");
+    assert_eq!(sim.state.arm_total(), 0, "{:?}", sim.state.counts());
+    assert_eq!(first, second);
+    let refreshed = inventory
+        .list(&ListScope {
+            refresh: true,
+            ..whole_subscription()
+        })
+        .await
+        .expect("list");
+    assert_eq!(sim.state.arm_total(), 4, "--no-cache asks again");
+    assert_eq!(refreshed, first);
+}
+
+#[tokio::test]
+async fn after_a_power_action_only_power_states_are_fetched_again() {
+    let sim = sim(30).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inventory = Inventory::new(client(&sim, fast_retries()), Some(cache(&dir)));
+    inventory.list(&whole_subscription()).await.expect("list");
+    inventory
+        .power("rg-0", "vm-0000", PowerAction::Deallocate)
+        .await
+        .expect("deallocate");
+    sim.state.reset_counts();
+    let listed = inventory.list(&whole_subscription()).await.expect("list");
+    assert_eq!(
+        sim.state.counts().get("vm.listAll"),
+        Some(&1),
+        "{:?}",
+        sim.state.counts()
+    );
+    assert_eq!(sim.state.arm_total(), 1, "{:?}", sim.state.counts());
+    let vm = listed
+        .iter()
+        .find(|record| record.name == "vm-0000")
+        .expect("listed");
+    assert_eq!(vm.power_state, PowerState::Deallocated);
+}
+
+#[tokio::test]
+async fn a_failed_fetch_caches_nothing() {
+    let sim = Sim::start(
+        Options {
+            vms: 5,
+            fail_rate: 1.0,
+            ..Options::default()
+        },
+        0,
+    )
+    .await
+    .expect("sim");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inventory = Inventory::new(client(&sim, fast_retries()), Some(cache(&dir)));
+    inventory
+        .list(&whole_subscription())
+        .await
+        .expect_err("Azure fails");
+    sim.state.set_options(|options| options.fail_rate = 0.0);
+    sim.state.reset_counts();
+    assert_eq!(
+        inventory
+            .list(&whole_subscription())
+            .await
+            .expect("list")
+            .len(),
+        5
+    );
+    assert_eq!(
+        sim.state.arm_total(),
+        4,
+        "every list was asked for again: {:?}",
+        sim.state.counts()
+    );
+}
