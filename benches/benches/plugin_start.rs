@@ -41,7 +41,7 @@ impl Fixture {
     }
 }
 
-fn request() -> RunRequest {
+fn request(paths: &Paths) -> RunRequest {
     RunRequest {
         command: "doctor".into(),
         arguments: Arguments::default(),
@@ -53,12 +53,13 @@ fn request() -> RunRequest {
             verbosity: 0,
         },
         config: Arc::new(Config::default()),
+        paths: paths.clone(),
         limits: Default::default(),
     }
 }
 
-async fn run_once(runtime: &Arc<Runtime>) {
-    let mut handle = runtime.run(request());
+async fn run_once(runtime: &Arc<Runtime>, paths: &Paths) {
+    let mut handle = runtime.run(request(paths));
     while handle.events.recv().await.is_some() {}
     let outcome = handle.outcome.await.expect("run completes");
     assert_eq!(outcome.status, Status::Success);
@@ -71,7 +72,7 @@ fn new_runtime_load_instantiate_call(bencher: divan::Bencher) {
     let fixture = Fixture::warm();
     bencher.bench_local(|| {
         let runtime = Runtime::new(&fixture.paths).expect("runtime");
-        fixture.tokio.block_on(run_once(&runtime));
+        fixture.tokio.block_on(run_once(&runtime, &fixture.paths));
     });
 }
 
@@ -99,5 +100,5 @@ fn instantiate_and_call_loaded(bencher: divan::Bencher) {
         .tokio
         .block_on(runtime.load("doctor"))
         .expect("load");
-    bencher.bench_local(|| fixture.tokio.block_on(run_once(&runtime)));
+    bencher.bench_local(|| fixture.tokio.block_on(run_once(&runtime, &fixture.paths)));
 }

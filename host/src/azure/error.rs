@@ -17,6 +17,8 @@ pub enum AzureError {
         "no subscription chosen\nhint: set subscription_id in the active context (~/.azlin/contexts/NAME.toml) or AZURE_SUBSCRIPTION_ID"
     )]
     NoSubscription,
+    #[error("{0}")]
+    Setup(String),
     #[error("Azure answered {status} {code}: {message}")]
     Arm {
         status: u16,

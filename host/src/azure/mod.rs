@@ -8,6 +8,7 @@ mod error;
 mod inventory;
 pub mod models;
 mod retry;
+mod session;
 mod sizes;
 
 pub use client::ArmClient;
@@ -16,3 +17,4 @@ pub use endpoint::{Endpoint, PUBLIC_ARM};
 pub use error::AzureError;
 pub use inventory::{Inventory, ListScope, PowerAction, VmRecord};
 pub use retry::RetryPolicy;
+pub use session::Session;

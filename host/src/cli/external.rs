@@ -48,6 +48,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
         arguments: plugin_args::arguments(&loaded.info, &matches),
         invocation: settings.invocation(&name),
         config: settings.config.clone(),
+        paths: settings.paths.clone(),
         limits: settings.limits,
     };
     present::run(runtime.run(request), &settings).await

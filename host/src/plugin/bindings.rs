@@ -8,4 +8,4 @@ wasmtime::component::bindgen!({
     additional_derives: [serde::Serialize, serde::Deserialize],
 });
 
-pub use self::azlin::host::{host_info, output, types};
+pub use self::azlin::host::{host_info, output, types, vm_control, vms};

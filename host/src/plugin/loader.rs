@@ -15,7 +15,7 @@ use wasmtime::Engine;
 use wasmtime::component::Linker;
 
 /// Capabilities this build of the host implements.
-pub const PROVIDED: &[Capability] = &[];
+pub const PROVIDED: &[Capability] = &[Capability::AzureRead, Capability::AzureWrite];
 
 /// A plugin ready to run.
 pub struct Loaded {

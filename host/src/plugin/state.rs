@@ -3,6 +3,7 @@
 
 use super::limits::{GuestClock, LimitExceeded, Limits, OutputBudget, StoreLimiter};
 use super::log::LogPipe;
+use crate::azure::Session;
 use crate::config::Config;
 use crate::runtime::{Event, Format, Invocation};
 use std::collections::HashSet;
@@ -22,6 +23,8 @@ pub struct OutputClosed;
 pub struct RunContext {
     pub invocation: Invocation,
     pub config: Arc<Config>,
+    /// Azure for this run; `None` while describing.
+    pub azure: Option<Arc<Session>>,
 }
 
 impl RunContext {
@@ -36,6 +39,7 @@ impl RunContext {
                 verbosity: 0,
             },
             config: Arc::default(),
+            azure: None,
         }
     }
 }

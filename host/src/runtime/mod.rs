@@ -9,6 +9,7 @@ pub use events::{Align, Column, Event, Progress, Value};
 pub use outcome::{EXIT_STOPPED, Failure, Outcome, Status, Stop};
 pub use request::{Arguments, Format, Invocation, RunRequest};
 
+use crate::azure::Session;
 use crate::config::Paths;
 use crate::plugin::bindings::types::{ParsedArg, ParsedArgs};
 use crate::plugin::{
@@ -150,9 +151,11 @@ impl Runtime {
             }
         };
         let args = parsed_args(request.arguments);
+        let azure = Arc::new(Session::new(request.paths, request.config.clone()));
         let context = Arc::new(RunContext {
             invocation: request.invocation,
             config: request.config,
+            azure: Some(azure),
         });
         let _ticking = self.ticker.hold();
         let ended = plugin::run(&loaded.pre, &request.limits, context, &args, events).await;

@@ -1,7 +1,7 @@
 //! What a run is asked to do: the command, its parsed arguments, and facts
 //! about the invocation the plugin may read.
 
-use crate::config::Config;
+use crate::config::{Config, Paths};
 use crate::plugin::Limits;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -47,6 +47,8 @@ pub struct RunRequest {
     pub invocation: Invocation,
     /// The user's configuration for this run (`--config` may differ per run).
     pub config: Arc<Config>,
+    /// The user's directories (contexts, cache).
+    pub paths: Paths,
     /// Limits this run is held to.
     pub limits: Limits,
 }

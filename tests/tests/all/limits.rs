@@ -105,6 +105,7 @@ async fn run(runtime: &Arc<Runtime>, env: &Env, command: &str) -> (Status, usize
             verbosity: 0,
         },
         config: Arc::new(config),
+        paths: env.paths(),
         limits,
     };
     let mut handle = runtime.run(request);

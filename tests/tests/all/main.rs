@@ -3,6 +3,7 @@
 
 mod arm_client;
 mod arm_fixtures;
+mod azure_e2e;
 mod bad_input;
 mod cache;
 mod cli;

@@ -1,11 +1,17 @@
 //! The host side of azlin's WIT: one file per interface, and the linker that
 //! joins them with locked-down WASI.
 
+mod azure_errors;
 mod host_info;
 mod output;
 mod types;
+mod vm_control;
+mod vms;
 
-use super::bindings::{host_info as host_info_wit, output as output_wit, types as types_wit};
+use super::bindings::{
+    host_info as host_info_wit, output as output_wit, types as types_wit,
+    vm_control as vm_control_wit, vms as vms_wit,
+};
 use super::state::HostState;
 use wasmtime::component::{HasSelf, Linker};
 
@@ -17,5 +23,7 @@ pub fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<HostState>> 
     types_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     output_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     host_info_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    vms_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    vm_control_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     Ok(linker)
 }

@@ -1,0 +1,95 @@
+//! Azure for one run: the inventory is built on first use from the run's
+//! configuration and scope, so commands that never touch Azure pay nothing.
+
+use super::{ArmClient, AuthMethod, AzureError, Endpoint, Inventory, RetryPolicy, Tokens};
+use crate::cache::{Cache, CacheError};
+use crate::config::{Config, Paths, Scope};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::OnceCell;
+
+/// How long a run waits for another process to release the cache.
+const CACHE_WAIT: Duration = Duration::from_millis(300);
+
+/// Azure access for one run.
+#[derive(Debug)]
+pub struct Session {
+    paths: Paths,
+    config: Arc<Config>,
+    inventory: OnceCell<Result<Arc<Inventory>, String>>,
+}
+
+impl Session {
+    /// A session for the user at `paths` with `config`; nothing happens yet.
+    pub fn new(paths: Paths, config: Arc<Config>) -> Self {
+        Self {
+            paths,
+            config,
+            inventory: OnceCell::new(),
+        }
+    }
+
+    /// The resource group commands fall back on: the active context's, then
+    /// config.toml's `default_resource_group`.
+    pub fn default_resource_group(&self) -> Option<String> {
+        Scope::resolve(&self.paths, &self.config)
+            .ok()
+            .and_then(|scope| scope.resource_group)
+    }
+
+    /// The inventory, built once: scope, endpoint, credentials, cache.
+    pub async fn inventory(&self) -> Result<Arc<Inventory>, AzureError> {
+        let built = self
+            .inventory
+            .get_or_init(|| async {
+                self.build()
+                    .map(Arc::new)
+                    .map_err(|error| error.to_string())
+            })
+            .await;
+        built.clone().map_err(AzureError::Setup)
+    }
+
+    fn build(&self) -> Result<Inventory, AzureError> {
+        let scope = Scope::resolve(&self.paths, &self.config)
+            .map_err(|error| AzureError::Setup(error.to_string()))?;
+        let subscription = scope
+            .subscription
+            .clone()
+            .or_else(|| {
+                std::env::var("AZURE_SUBSCRIPTION_ID")
+                    .ok()
+                    .filter(|id| !id.is_empty())
+            })
+            .ok_or(AzureError::NoSubscription)?;
+        let endpoint = Endpoint::resolve(self.config.string("arm_endpoint"))?;
+        let method = AuthMethod::parse(self.config.string("auth_method"))?;
+        let tokens = Tokens::new(method, endpoint.scope(), scope.tenant.clone());
+        let client = ArmClient::new(endpoint, tokens, subscription, RetryPolicy::default());
+        Ok(Inventory::new(client, self.cache()))
+    }
+
+    /// The API cache, or none (with one warning) when it cannot be opened.
+    fn cache(&self) -> Option<Arc<Cache>> {
+        let (ttls, bounds) = match self.config.cache() {
+            Ok(settings) => settings,
+            Err(error) => {
+                tracing::warn!("{error}; running without the cache");
+                return None;
+            }
+        };
+        match Cache::open(&self.paths.api_cache(), ttls, bounds, CACHE_WAIT) {
+            Ok(cache) => Some(Arc::new(cache)),
+            Err(CacheError::Locked { .. }) => {
+                tracing::warn!(
+                    "another azlin process is using the cache; this run asks Azure directly"
+                );
+                None
+            }
+            Err(error) => {
+                tracing::warn!("{error}; running without the cache");
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Azure failures as the WIT `error` values plugins see: messages, never
+//! tokens or URLs with secrets.
+
+use crate::azure::AzureError;
+use crate::plugin::bindings::types::Error;
+
+/// The plugin-facing error for an Azure failure.
+pub fn to_wit(error: AzureError) -> Error {
+    match &error {
+        AzureError::Arm { status: 404, .. } => Error::NotFound(error.to_string()),
+        AzureError::Arm {
+            status: 401 | 403, ..
+        }
+        | AzureError::NoCredential { .. } => Error::AccessDenied(error.to_string()),
+        AzureError::Arm { status: 429, .. } => Error::Throttled(30),
+        AzureError::Arm {
+            status: 400 | 409, ..
+        } => Error::InvalidInput(error.to_string()),
+        AzureError::GaveUp { .. } | AzureError::Http { .. } => {
+            Error::Unavailable(error.to_string())
+        }
+        AzureError::Operation { .. } | AzureError::Arm { .. } | AzureError::Decode { .. } => {
+            Error::Remote(error.to_string())
+        }
+        AzureError::ForeignLink(_) => Error::Remote(error.to_string()),
+        AzureError::Endpoint { .. }
+        | AzureError::AuthMethod(_)
+        | AzureError::NoSubscription
+        | AzureError::Setup(_) => Error::InvalidInput(error.to_string()),
+    }
+}

@@ -1,0 +1,51 @@
+//! `azlin:host/vm-control`: power actions, waited for, with the cached
+//! power states dropped so the next listing is fresh.
+
+use super::azure_errors::to_wit;
+use super::vms::{inventory, power};
+use crate::azure::{ListScope, PowerAction, Session};
+use crate::plugin::bindings::types::{Error, PowerState, VmRef};
+use crate::plugin::bindings::vm_control::Host;
+use crate::plugin::state::HostState;
+use std::sync::Arc;
+
+impl Host for HostState {
+    async fn start(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        Ok(act(self.azure(), vm, PowerAction::Start).await)
+    }
+
+    async fn stop(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        Ok(act(self.azure(), vm, PowerAction::PowerOff).await)
+    }
+
+    async fn deallocate(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        Ok(act(self.azure(), vm, PowerAction::Deallocate).await)
+    }
+
+    async fn restart(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        Ok(act(self.azure(), vm, PowerAction::Restart).await)
+    }
+}
+
+/// Runs `action` on `vm` and reads back the power state it reached.
+async fn act(
+    session: Option<Arc<Session>>,
+    vm: VmRef,
+    action: PowerAction,
+) -> Result<PowerState, Error> {
+    let inventory = inventory(session).await.map_err(to_wit)?;
+    inventory
+        .power(&vm.resource_group, &vm.name, action)
+        .await
+        .map_err(to_wit)?;
+    let scope = ListScope {
+        resource_group: Some(vm.resource_group.clone()),
+        refresh: false,
+    };
+    let records = inventory.list(&scope).await.map_err(to_wit)?;
+    records
+        .iter()
+        .find(|record| record.name.eq_ignore_ascii_case(&vm.name))
+        .map(|record| power(record.power_state))
+        .ok_or_else(|| Error::NotFound(format!("VM '{}' disappeared after the operation", vm.name)))
+}

@@ -1,0 +1,158 @@
+//! `azlin:host/vms`: the scope's VMs from the inventory (cached), filtered
+//! as the plugin asks.
+
+use super::azure_errors::to_wit;
+use crate::azure::models::PowerState as AzurePower;
+use crate::azure::{AzureError, Inventory, ListScope, Session, VmRecord};
+use crate::plugin::bindings::types::{Error, PowerState, Vm};
+use crate::plugin::bindings::vms::{Host, VmFilter};
+use crate::plugin::state::HostState;
+use std::sync::Arc;
+
+impl Host for HostState {
+    async fn list_vms(&mut self, filter: VmFilter) -> wasmtime::Result<Result<Vec<Vm>, Error>> {
+        let pattern = match filter
+            .name_pattern
+            .as_deref()
+            .map(glob::Pattern::new)
+            .transpose()
+        {
+            Ok(pattern) => pattern,
+            Err(error) => {
+                return Ok(Err(Error::InvalidInput(format!(
+                    "VM name pattern: {error}"
+                ))));
+            }
+        };
+        let group = match (filter.all_resource_groups, filter.resource_group.clone()) {
+            (true, _) => None,
+            (false, Some(group)) => Some(group),
+            (false, None) => match self.default_resource_group() {
+                Some(group) => Some(group),
+                None => {
+                    return Ok(Err(Error::InvalidInput(
+                        "no resource group: pass --rg NAME, set default_resource_group (azlin config set default_resource_group NAME), or use --show-all-vms".into(),
+                    )));
+                }
+            },
+        };
+        let scope = ListScope {
+            resource_group: group,
+            refresh: filter.refresh,
+        };
+        let records = match inventory(self.azure()).await {
+            Ok(inventory) => inventory.list(&scope).await,
+            Err(error) => Err(error),
+        };
+        let records = match records {
+            Ok(records) => records,
+            Err(error) => return Ok(Err(to_wit(error))),
+        };
+        let wanted = |record: &VmRecord| {
+            (filter.include_stopped
+                || record.power_state == AzurePower::Running
+                || record.power_state == AzurePower::Starting)
+                && pattern
+                    .as_ref()
+                    .is_none_or(|pattern| pattern.matches(&record.name))
+                && filter.tags.iter().all(|(key, value)| {
+                    record
+                        .tags
+                        .iter()
+                        .any(|(k, v)| k == key && value.as_ref().is_none_or(|value| v == value))
+                })
+        };
+        Ok(Ok(records
+            .iter()
+            .filter(|record| wanted(record))
+            .map(vm)
+            .collect()))
+    }
+
+    async fn get_vm(
+        &mut self,
+        resource_group: String,
+        name: String,
+    ) -> wasmtime::Result<Result<Vm, Error>> {
+        let scope = ListScope {
+            resource_group: Some(resource_group.clone()),
+            refresh: false,
+        };
+        let listed = match inventory(self.azure()).await {
+            Ok(inventory) => inventory.list(&scope).await,
+            Err(error) => Err(error),
+        };
+        Ok(match listed {
+            Ok(records) => records
+                .iter()
+                .find(|record| record.name.eq_ignore_ascii_case(&name))
+                .map(vm)
+                .ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "no VM '{name}' in resource group '{resource_group}'"
+                    ))
+                }),
+            Err(error) => Err(to_wit(error)),
+        })
+    }
+}
+
+/// The run's inventory, or why Azure cannot be reached. Takes the session
+/// by value: a host call's future must not borrow the (non-`Sync`) store data.
+pub(crate) async fn inventory(session: Option<Arc<Session>>) -> Result<Arc<Inventory>, AzureError> {
+    match session {
+        Some(session) => session.inventory().await,
+        None => Err(AzureError::Setup(
+            "Azure is not available while a plugin describes itself".into(),
+        )),
+    }
+}
+
+impl HostState {
+    /// The run's Azure session.
+    pub(crate) fn azure(&self) -> Option<Arc<Session>> {
+        self.context.azure.clone()
+    }
+
+    /// The resource group commands fall back on: the active context's, then config's.
+    fn default_resource_group(&self) -> Option<String> {
+        self.context
+            .azure
+            .as_ref()
+            .and_then(|session| session.default_resource_group())
+    }
+}
+
+/// The WIT record of a joined VM.
+pub fn vm(record: &VmRecord) -> Vm {
+    Vm {
+        id: record.id.clone(),
+        name: record.name.clone(),
+        resource_group: record.resource_group.clone(),
+        subscription_id: record.subscription.clone(),
+        location: record.location.clone(),
+        size: record.size.clone(),
+        os_type: record.os_type.clone(),
+        os_image: record.os_image.clone(),
+        power_state: power(record.power_state),
+        provisioning_state: record.provisioning_state.clone(),
+        private_ip: record.private_ip.clone(),
+        public_ip: record.public_ip.clone(),
+        vcpus: record.vcpus,
+        memory_mib: record.memory_mib,
+        tags: record.tags.clone(),
+    }
+}
+
+/// The WIT power state.
+pub fn power(state: AzurePower) -> PowerState {
+    match state {
+        AzurePower::Starting => PowerState::Starting,
+        AzurePower::Running => PowerState::Running,
+        AzurePower::Stopping => PowerState::Stopping,
+        AzurePower::Stopped => PowerState::Stopped,
+        AzurePower::Deallocating => PowerState::Deallocating,
+        AzurePower::Deallocated => PowerState::Deallocated,
+        AzurePower::Unknown => PowerState::Unknown,
+    }
+}
