@@ -4,7 +4,7 @@
 //! requests does not grow with the number of VMs.
 
 use super::models::{
-    NetworkInterface, PowerState, PublicIpAddress, ResourceId, VirtualMachine, VmSize,
+    InstanceView, NetworkInterface, PowerState, PublicIpAddress, ResourceId, VirtualMachine, VmSize,
 };
 use super::{ArmClient, AzureError, sizes};
 use crate::cache::{Cache, Key, Operation, Pattern};
@@ -125,20 +125,31 @@ impl Inventory {
         Ok(join(vms, &states, &nics, &pips, &sizes))
     }
 
-    /// Runs a power action on a VM and waits for it; the cached power states
-    /// of the subscription are dropped, so the next list asks again.
+    /// Runs a power action on a VM, waits for it and returns the power state
+    /// the VM's instance view reports; the cached power states of the
+    /// subscription are dropped, so the next list asks again.
     pub async fn power(
         &self,
         resource_group: &str,
         name: &str,
         action: PowerAction,
-    ) -> Result<(), AzureError> {
+    ) -> Result<PowerState, AzureError> {
         let subscription = self.client.subscription().to_string();
-        let path = format!(
-            "/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/virtualMachines/{name}/{}?{COMPUTE_API}",
-            action.path()
+        let vm = format!(
+            "/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/virtualMachines/{name}"
         );
-        let result = self.client.run_operation(&path, name).await;
+        let result = match self
+            .client
+            .run_operation(&format!("{vm}/{}?{COMPUTE_API}", action.path()), name)
+            .await
+        {
+            Ok(()) => self
+                .client
+                .get::<InstanceView>(&format!("{vm}/instanceView?{COMPUTE_API}"))
+                .await
+                .map(|view| view.power_state().unwrap_or(PowerState::Unknown)),
+            Err(error) => Err(error),
+        };
         if let Some(cache) = &self.cache {
             let pattern = Pattern::new(
                 Operation::PowerState,

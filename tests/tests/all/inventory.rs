@@ -151,10 +151,11 @@ async fn after_a_power_action_only_power_states_are_fetched_again() {
     let dir = tempfile::tempdir().expect("temp dir");
     let inventory = Inventory::new(client(&sim, fast_retries()), Some(cache(&dir)));
     inventory.list(&whole_subscription()).await.expect("list");
-    inventory
+    let reached = inventory
         .power("rg-0", "vm-0000", PowerAction::Deallocate)
         .await
         .expect("deallocate");
+    assert_eq!(reached, PowerState::Deallocated);
     sim.state.reset_counts();
     let listed = inventory.list(&whole_subscription()).await.expect("list");
     assert_eq!(

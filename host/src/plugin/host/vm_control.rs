@@ -3,7 +3,7 @@
 
 use super::azure_errors::to_wit;
 use super::vms::{inventory, power};
-use crate::azure::{ListScope, PowerAction, Session};
+use crate::azure::{PowerAction, Session};
 use crate::plugin::bindings::types::{Error, PowerState, VmRef};
 use crate::plugin::bindings::vm_control::Host;
 use crate::plugin::state::HostState;
@@ -27,25 +27,16 @@ impl Host for HostState {
     }
 }
 
-/// Runs `action` on `vm` and reads back the power state it reached.
+/// Runs `action` on `vm` and returns the power state it reached.
 async fn act(
     session: Option<Arc<Session>>,
     vm: VmRef,
     action: PowerAction,
 ) -> Result<PowerState, Error> {
     let inventory = inventory(session).await.map_err(to_wit)?;
-    inventory
+    let state = inventory
         .power(&vm.resource_group, &vm.name, action)
         .await
         .map_err(to_wit)?;
-    let scope = ListScope {
-        resource_group: Some(vm.resource_group.clone()),
-        refresh: false,
-    };
-    let records = inventory.list(&scope).await.map_err(to_wit)?;
-    records
-        .iter()
-        .find(|record| record.name.eq_ignore_ascii_case(&vm.name))
-        .map(|record| power(record.power_state))
-        .ok_or_else(|| Error::NotFound(format!("VM '{}' disappeared after the operation", vm.name)))
+    Ok(power(state))
 }

@@ -1,0 +1,93 @@
+//! VMs of the user's subscription (capability azure-read) and their power
+//! (azure-write): typed wrappers over `azlin:host/vms` and `vm-control`.
+
+use crate::bindings::azlin::host::types::{PowerState, Vm, VmRef};
+use crate::bindings::azlin::host::{vm_control, vms};
+use crate::failure::Failure;
+use crate::host;
+
+pub use crate::bindings::azlin::host::vms::VmFilter;
+
+/// VMs matching `filter`.
+pub fn list(filter: &VmFilter) -> Result<Vec<Vm>, Failure> {
+    Ok(vms::list_vms(filter)?)
+}
+
+/// The session name the user gave `vm` (`session_names` in config.toml).
+pub fn session_name(vm: &str) -> Option<String> {
+    host::config(&format!("session_names.{vm}")).ok().flatten()
+}
+
+/// The VM called `name` — its VM name or its session name — in
+/// `resource_group`, or anywhere in the subscription.
+pub fn find(name: &str, resource_group: Option<&str>) -> Result<Vm, Failure> {
+    let filter = VmFilter {
+        resource_group: resource_group.map(str::to_string),
+        all_resource_groups: resource_group.is_none(),
+        include_stopped: true,
+        name_pattern: None,
+        tags: Vec::new(),
+        refresh: false,
+    };
+    let all = list(&filter)?;
+    let mut matches: Vec<Vm> = all
+        .iter()
+        .filter(|vm| vm.name.eq_ignore_ascii_case(name))
+        .cloned()
+        .collect();
+    if matches.is_empty() {
+        matches = all
+            .into_iter()
+            .filter(|vm| session_name(&vm.name).as_deref() == Some(name))
+            .collect();
+    }
+    match matches.len() {
+        0 => Err(Failure::new(format!("no VM or session named '{name}'"))
+            .hint("run `azlin list --all` to see the VMs")),
+        1 => Ok(matches.remove(0)),
+        _ => {
+            let groups: Vec<String> = matches.iter().map(|vm| vm.resource_group.clone()).collect();
+            Err(Failure::usage(format!(
+                "'{name}' names VMs in several resource groups: {}",
+                groups.join(", ")
+            ))
+            .hint("pass --rg NAME"))
+        }
+    }
+}
+
+/// A power state as users read it: `Running`, `Deallocated`, …
+pub fn power_label(state: PowerState) -> &'static str {
+    match state {
+        PowerState::Starting => "Starting",
+        PowerState::Running => "Running",
+        PowerState::Stopping => "Stopping",
+        PowerState::Stopped => "Stopped",
+        PowerState::Deallocating => "Deallocating",
+        PowerState::Deallocated => "Deallocated",
+        PowerState::Unknown => "Unknown",
+    }
+}
+
+/// The reference of `vm`, for power actions.
+pub fn reference(vm: &Vm) -> VmRef {
+    VmRef {
+        resource_group: vm.resource_group.clone(),
+        name: vm.name.clone(),
+    }
+}
+
+/// Starts a VM; returns the state reached.
+pub fn start(vm: &VmRef) -> Result<PowerState, Failure> {
+    Ok(vm_control::start(vm)?)
+}
+
+/// Powers a VM off, keeping it allocated.
+pub fn power_off(vm: &VmRef) -> Result<PowerState, Failure> {
+    Ok(vm_control::stop(vm)?)
+}
+
+/// Stops a VM and releases its compute.
+pub fn deallocate(vm: &VmRef) -> Result<PowerState, Failure> {
+    Ok(vm_control::deallocate(vm)?)
+}

@@ -1,0 +1,43 @@
+//! `azlin stop VM`: deallocate a VM (no compute billed), or with
+//! `--no-deallocate` only power it off, as existing azlin does.
+
+use azlin_sdk::prelude::*;
+use azlin_sdk::vms::power_label;
+
+struct Stop;
+
+impl Command for Stop {
+    fn describe() -> Info {
+        Info::new(
+            "stop",
+            env!("CARGO_PKG_VERSION"),
+            "Stop a VM (deallocates unless --no-deallocate)",
+        )
+        .positional(Positional::new("vm", "VM", "VM name or session name").required())
+        .option(Opt::value("resource-group", "NAME", "resource group of the VM").alias("rg"))
+        .option(Opt::flag(
+            "no-deallocate",
+            "only power off; the VM stays allocated and billed",
+        ))
+    }
+
+    fn run(args: Args) -> Result<(), Failure> {
+        let name = args.value("vm").unwrap_or_default();
+        let vm = vms::find(name, args.value("resource-group"))?;
+        let reference = vms::reference(&vm);
+        let state = if args.flag("no-deallocate") {
+            vms::power_off(&reference)?
+        } else {
+            vms::deallocate(&reference)?
+        };
+        output::text(&format!(
+            "{} ({}): {}",
+            vm.name,
+            vm.resource_group,
+            power_label(state)
+        ));
+        Ok(())
+    }
+}
+
+azlin_sdk::export_command!(Stop);
