@@ -1,7 +1,7 @@
 //! Azure clients pointed at a running `azlin-sim`.
 
 use azlin::azure::{ArmClient, Endpoint, RetryPolicy, Tokens};
-use azlin_sim::{SUBSCRIPTION, Sim, TOKEN};
+use azlin_sim::{Options, SUBSCRIPTION, Sim, TOKEN};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,4 +38,9 @@ pub fn client(sim: &Sim, retry: RetryPolicy) -> ArmClient {
     let endpoint = Endpoint::parse(&sim.url()).expect("loopback endpoint");
     let tokens = Tokens::from_credential("sim", Arc::new(SimToken), endpoint.scope());
     ArmClient::new(endpoint, tokens, SUBSCRIPTION.into(), retry)
+}
+
+/// Starts a simulator on a free loopback port.
+pub async fn start(options: Options) -> Sim {
+    Sim::start(options, 0).await.expect("the simulator starts")
 }

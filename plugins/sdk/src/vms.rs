@@ -69,6 +69,16 @@ pub fn power_label(state: PowerState) -> &'static str {
     }
 }
 
+/// Tells the user the state `vm` reached: `name (group): State`.
+pub fn announce(vm: &Vm, state: PowerState) {
+    crate::output::text(&format!(
+        "{} ({}): {}",
+        vm.name,
+        vm.resource_group,
+        power_label(state)
+    ));
+}
+
 /// The reference of `vm`, for power actions.
 pub fn reference(vm: &Vm) -> VmRef {
     VmRef {

@@ -1,7 +1,6 @@
 //! `azlin start VM`: start a VM and wait until Azure reports it done.
 
 use azlin_sdk::prelude::*;
-use azlin_sdk::vms::power_label;
 
 struct Start;
 
@@ -16,12 +15,7 @@ impl Command for Start {
         let name = args.value("vm").unwrap_or_default();
         let vm = vms::find(name, args.value("resource-group"))?;
         let state = vms::start(&vms::reference(&vm))?;
-        output::text(&format!(
-            "{} ({}): {}",
-            vm.name,
-            vm.resource_group,
-            power_label(state)
-        ));
+        vms::announce(&vm, state);
         Ok(())
     }
 }

@@ -2,7 +2,6 @@
 //! `--no-deallocate` only power it off, as existing azlin does.
 
 use azlin_sdk::prelude::*;
-use azlin_sdk::vms::power_label;
 
 struct Stop;
 
@@ -30,12 +29,7 @@ impl Command for Stop {
         } else {
             vms::deallocate(&reference)?
         };
-        output::text(&format!(
-            "{} ({}): {}",
-            vm.name,
-            vm.resource_group,
-            power_label(state)
-        ));
+        vms::announce(&vm, state);
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 use azlin::azure::models::{InstanceView, PowerState, VirtualMachine};
 use azlin::azure::{AuthMethod, AzureError, Tokens};
 use azlin_sim::{Options, SUBSCRIPTION, Sim};
-use azlin_tests::sim::{client, fast_retries};
+use azlin_tests::sim::{client, fast_retries, start};
 use std::time::Duration;
 
 fn vms_path() -> String {
@@ -15,16 +15,12 @@ fn vms_path() -> String {
 
 #[tokio::test]
 async fn a_list_follows_next_link_across_pages() {
-    let sim = Sim::start(
-        Options {
-            vms: 250,
-            page_size: 100,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 250,
+        page_size: 100,
+        ..Options::default()
+    })
+    .await;
     let vms: Vec<VirtualMachine> = client(&sim, fast_retries())
         .list(&vms_path())
         .await
@@ -36,16 +32,12 @@ async fn a_list_follows_next_link_across_pages() {
 
 #[tokio::test]
 async fn throttling_is_waited_out_as_retry_after_says() {
-    let sim = Sim::start(
-        Options {
-            throttle: 2,
-            retry_after: 1,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        throttle: 2,
+        retry_after: 1,
+        ..Options::default()
+    })
+    .await;
     let started = std::time::Instant::now();
     let vms: Vec<VirtualMachine> = client(&sim, fast_retries())
         .list(&vms_path())
@@ -61,15 +53,11 @@ async fn throttling_is_waited_out_as_retry_after_says() {
 
 #[tokio::test]
 async fn persistent_server_errors_give_up_within_the_bound() {
-    let sim = Sim::start(
-        Options {
-            fail_rate: 1.0,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        fail_rate: 1.0,
+        ..Options::default()
+    })
+    .await;
     let error = client(&sim, fast_retries())
         .list::<VirtualMachine>(&vms_path())
         .await
@@ -108,15 +96,11 @@ async fn an_arm_error_is_returned_with_its_code_and_not_retried() {
 
 #[tokio::test]
 async fn a_power_action_waits_for_its_long_running_operation() {
-    let sim = Sim::start(
-        Options {
-            operation_polls: 2,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        operation_polls: 2,
+        ..Options::default()
+    })
+    .await;
     let client = client(&sim, fast_retries());
     let vm = format!(
         "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-0/providers/Microsoft.Compute/virtualMachines/vm-0001"

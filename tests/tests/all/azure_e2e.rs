@@ -2,33 +2,20 @@
 //! the real credential path (managed identity from the environment).
 
 use azlin_sim::{Options, Sim};
+use azlin_tests::sim::start;
 use azlin_tests::{Env, Output, fixtures};
-
-async fn run(env: &Env, sim: &Sim, args: &'static [&'static str]) -> Output {
-    let mut run = env.azlin(args.iter().copied());
-    for (name, value) in sim.environment() {
-        run = run.env(&name, &value);
-    }
-    tokio::task::spawn_blocking(move || run.output())
-        .await
-        .expect("the run finishes")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plugin_lists_the_simulated_subscription_then_hits_the_cache() {
-    let sim = Sim::start(
-        Options {
-            vms: 30,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 30,
+        ..Options::default()
+    })
+    .await;
     let env = Env::new();
     env.install(fixtures::READER, "reader");
 
-    let first = run(&env, &sim, &["reader"]).await;
+    let first = azlin(&env, &sim, &["reader"]).await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert_eq!(first.stdout, "30 VMs\n");
     let counts = sim.state.counts();
@@ -40,7 +27,7 @@ async fn a_plugin_lists_the_simulated_subscription_then_hits_the_cache() {
     assert_eq!(sim.state.arm_total(), 4, "{counts:?}");
 
     sim.state.reset_counts();
-    let second = run(&env, &sim, &["reader"]).await;
+    let second = azlin(&env, &sim, &["reader"]).await;
     assert_eq!(second.stdout, "30 VMs\n", "{}", second.stderr);
     assert_eq!(
         sim.state.arm_total(),
@@ -94,16 +81,12 @@ fn json(output: &Output) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_all_costs_four_requests_for_any_fleet_and_none_within_the_ttl() {
     for vms in [10, 100, 1000] {
-        let sim = Sim::start(
-            Options {
-                vms,
-                page_size: 10_000,
-                ..Options::default()
-            },
-            0,
-        )
-        .await
-        .expect("sim");
+        let sim = start(Options {
+            vms,
+            page_size: 10_000,
+            ..Options::default()
+        })
+        .await;
         let env = Env::new();
         let listed = json(&azlin(&env, &sim, &["list", "-a", "--all", "-o", "json"]).await);
         assert_eq!(listed["vms"].as_array().map(Vec::len), Some(vms));
@@ -126,15 +109,11 @@ async fn list_all_costs_four_requests_for_any_fleet_and_none_within_the_ttl() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hidden_vms_are_counted_in_the_footer_and_shown_with_all() {
-    let sim = Sim::start(
-        Options {
-            vms: 20,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 20,
+        ..Options::default()
+    })
+    .await;
     let env = Env::new();
     let down = sim
         .state
@@ -168,15 +147,11 @@ async fn hidden_vms_are_counted_in_the_footer_and_shown_with_all() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_json_has_vms_and_filters() {
-    let sim = Sim::start(
-        Options {
-            vms: 30,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 30,
+        ..Options::default()
+    })
+    .await;
     let env = Env::new();
     let listed = json(
         &azlin(
@@ -198,15 +173,11 @@ async fn list_json_has_vms_and_filters() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_by_session_name_then_list_refetches_power_state() {
-    let sim = Sim::start(
-        Options {
-            vms: 10,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 10,
+        ..Options::default()
+    })
+    .await;
     let env = Env::new();
     env.write_config(
         "default_resource_group = \"rg-0\"\n[session_names]\nvm-0002 = \"build-box\"\n",
@@ -248,15 +219,11 @@ async fn stop_by_session_name_then_list_refetches_power_state() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_shows_one_vm_or_the_group() {
-    let sim = Sim::start(
-        Options {
-            vms: 10,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 10,
+        ..Options::default()
+    })
+    .await;
     let env = Env::new();
     let one = json(
         &azlin(
@@ -280,32 +247,24 @@ async fn status_shows_one_vm_or_the_group() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_is_waited_out_and_persistent_failures_end_clearly() {
-    let sim = Sim::start(
-        Options {
-            vms: 5,
-            throttle: 2,
-            retry_after: 1,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 5,
+        throttle: 2,
+        retry_after: 1,
+        ..Options::default()
+    })
+    .await;
     let env = Env::new();
     let listed = azlin(&env, &sim, &["list", "-a"]).await;
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     assert_eq!(sim.state.counts().get("throttled"), Some(&2));
 
-    let failing = Sim::start(
-        Options {
-            vms: 5,
-            fail_rate: 1.0,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let failing = start(Options {
+        vms: 5,
+        fail_rate: 1.0,
+        ..Options::default()
+    })
+    .await;
     let other = Env::new();
     let failed = azlin(&other, &failing, &["list", "-a"]).await;
     assert_ne!(failed.code, 0);
@@ -329,16 +288,12 @@ async fn throttling_is_waited_out_and_persistent_failures_end_clearly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_lists_started_together_both_succeed() {
-    let sim = Sim::start(
-        Options {
-            vms: 50,
-            latency: std::time::Duration::from_millis(50),
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 50,
+        latency: std::time::Duration::from_millis(50),
+        ..Options::default()
+    })
+    .await;
     let env = Env::new();
     let (first, second) = tokio::join!(
         azlin(&env, &sim, &["list", "-a"]),

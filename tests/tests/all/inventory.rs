@@ -6,7 +6,7 @@ use azlin::azure::models::PowerState;
 use azlin::azure::{Inventory, ListScope, PowerAction, VmRecord};
 use azlin::cache::{Bounds, Cache, Ttls};
 use azlin_sim::{Options, Sim};
-use azlin_tests::sim::{client, fast_retries};
+use azlin_tests::sim::{client, fast_retries, start};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,16 +23,12 @@ fn cache(dir: &tempfile::TempDir) -> Arc<Cache> {
 }
 
 async fn sim(vms: usize) -> Sim {
-    Sim::start(
-        Options {
-            vms,
-            page_size: 10_000,
-            ..Options::default()
-        },
-        0,
-    )
+    start(Options {
+        vms,
+        page_size: 10_000,
+        ..Options::default()
+    })
     .await
-    .expect("sim")
 }
 
 fn whole_subscription() -> ListScope {
@@ -60,16 +56,12 @@ async fn listing_costs_four_requests_whatever_the_fleet_size() {
 
 #[tokio::test]
 async fn paging_adds_only_the_pages() {
-    let sim = Sim::start(
-        Options {
-            vms: 250,
-            page_size: 100,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 250,
+        page_size: 100,
+        ..Options::default()
+    })
+    .await;
     let inventory = Inventory::new(client(&sim, fast_retries()), None);
     assert_eq!(
         inventory
@@ -174,16 +166,12 @@ async fn after_a_power_action_only_power_states_are_fetched_again() {
 
 #[tokio::test]
 async fn a_failed_fetch_caches_nothing() {
-    let sim = Sim::start(
-        Options {
-            vms: 5,
-            fail_rate: 1.0,
-            ..Options::default()
-        },
-        0,
-    )
-    .await
-    .expect("sim");
+    let sim = start(Options {
+        vms: 5,
+        fail_rate: 1.0,
+        ..Options::default()
+    })
+    .await;
     let dir = tempfile::tempdir().expect("temp dir");
     let inventory = Inventory::new(client(&sim, fast_retries()), Some(cache(&dir)));
     inventory
