@@ -304,3 +304,36 @@ async fn two_lists_started_together_both_succeed() {
         assert!(output.stdout.contains("Total: 50 VMs"), "{}", output.stdout);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_cache_means_one_warning_and_an_uncached_answer() {
+    let sim = start(Options {
+        vms: 8,
+        ..Options::default()
+    })
+    .await;
+    let env = Env::new();
+    let held = azlin::cache::Cache::open(
+        &env.cache_dir().join("api"),
+        azlin::cache::Ttls::default(),
+        azlin::cache::Bounds::default(),
+        std::time::Duration::ZERO,
+    )
+    .expect("the test holds the cache");
+    let output = azlin(&env, &sim, &["list", "-a"]).await;
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.contains("Total: 8 VMs"), "{}", output.stdout);
+    let warnings: Vec<&str> = output
+        .stderr
+        .lines()
+        .filter(|line| line.contains("using the cache"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", output.stderr);
+    assert!(
+        warnings[0].contains("this run asks Azure directly"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(sim.state.arm_total(), 4);
+    drop(held);
+}
