@@ -123,15 +123,13 @@ impl Cache {
     /// The fresh value under `key`, counting a hit or a miss.
     pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
         let bytes = key.bytes();
-        let found = self
-            .entries
-            .get(&bytes)
-            .ok()
-            .flatten()
-            .and_then(|raw| Entry::decode(&raw))
+        let stored = self.entries.get(&bytes).ok().flatten();
+        let found = stored
+            .as_deref()
+            .and_then(Entry::decode)
             .filter(|entry| entry.fresh(now_ms()))
             .and_then(|entry| serde_json::from_value(entry.value).ok());
-        if found.is_none() {
+        if stored.is_some() && found.is_none() {
             let _ = self.entries.remove(&bytes);
         }
         self.count(key.operation, found.is_some());
