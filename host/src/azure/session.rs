@@ -4,7 +4,7 @@
 use super::{ArmClient, AuthMethod, AzureError, Endpoint, Inventory, RetryPolicy, Tokens};
 use crate::cache::{Cache, CacheError};
 use crate::config::{Config, Paths, Scope};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
@@ -16,6 +16,8 @@ const CACHE_WAIT: Duration = Duration::from_millis(300);
 pub struct Session {
     paths: Paths,
     config: Arc<Config>,
+    /// The active context and config defaults, read once per run.
+    scope: OnceLock<Result<Scope, String>>,
     inventory: OnceCell<Result<Arc<Inventory>, String>>,
 }
 
@@ -25,6 +27,7 @@ impl Session {
         Self {
             paths,
             config,
+            scope: OnceLock::new(),
             inventory: OnceCell::new(),
         }
     }
@@ -32,9 +35,16 @@ impl Session {
     /// The resource group commands fall back on: the active context's, then
     /// config.toml's `default_resource_group`.
     pub fn default_resource_group(&self) -> Option<String> {
-        Scope::resolve(&self.paths, &self.config)
-            .ok()
-            .and_then(|scope| scope.resource_group)
+        self.scope().ok().and_then(|scope| scope.resource_group)
+    }
+
+    fn scope(&self) -> Result<Scope, AzureError> {
+        self.scope
+            .get_or_init(|| {
+                Scope::resolve(&self.paths, &self.config).map_err(|error| error.to_string())
+            })
+            .clone()
+            .map_err(AzureError::Setup)
     }
 
     /// The inventory, built once: scope, endpoint, credentials, cache.
@@ -51,8 +61,7 @@ impl Session {
     }
 
     fn build(&self) -> Result<Inventory, AzureError> {
-        let scope = Scope::resolve(&self.paths, &self.config)
-            .map_err(|error| AzureError::Setup(error.to_string()))?;
+        let scope = self.scope()?;
         let subscription = scope
             .subscription
             .clone()

@@ -40,11 +40,7 @@ impl Host for HostState {
             resource_group: group,
             refresh: filter.refresh,
         };
-        let records = match inventory(self.azure()).await {
-            Ok(inventory) => inventory.list(&scope).await,
-            Err(error) => Err(error),
-        };
-        let records = match records {
+        let records = match list(self.azure(), &scope).await {
             Ok(records) => records,
             Err(error) => return Ok(Err(to_wit(error))),
         };
@@ -78,11 +74,7 @@ impl Host for HostState {
             resource_group: Some(resource_group.clone()),
             refresh: false,
         };
-        let listed = match inventory(self.azure()).await {
-            Ok(inventory) => inventory.list(&scope).await,
-            Err(error) => Err(error),
-        };
-        Ok(match listed {
+        Ok(match list(self.azure(), &scope).await {
             Ok(records) => records
                 .iter()
                 .find(|record| record.name.eq_ignore_ascii_case(&name))
@@ -106,6 +98,14 @@ pub(crate) async fn inventory(session: Option<Arc<Session>>) -> Result<Arc<Inven
             "Azure is not available while a plugin describes itself".into(),
         )),
     }
+}
+
+/// The VMs of `scope` through the run's inventory.
+async fn list(
+    session: Option<Arc<Session>>,
+    scope: &ListScope,
+) -> Result<Vec<VmRecord>, AzureError> {
+    inventory(session).await?.list(scope).await
 }
 
 impl HostState {
