@@ -113,20 +113,20 @@ impl Runtime {
             .expect("loaded lock")
             .get(&bytes.sha256)
             .cloned();
-        let loaded = match known {
-            Some(loaded) => loaded,
-            None => {
-                let sha256 = bytes.sha256.clone();
-                let _ticking = self.ticker.hold();
-                let loaded = Arc::new(self.loader.load(entry, bytes).await?);
-                self.loaded
-                    .lock()
-                    .expect("loaded lock")
-                    .insert(sha256, loaded.clone());
-                loaded
-            }
-        };
+        if let Some(loaded) = known {
+            loaded.check_name(entry)?;
+            return Ok(loaded);
+        }
+        let sha256 = bytes.sha256.clone();
+        let _ticking = self.ticker.hold();
+        let loaded = Arc::new(self.loader.load(entry, bytes).await?);
+        // Checked before keeping it: the map is keyed by digest, so only a
+        // plugin found under its own name may stand there.
         loaded.check_name(entry)?;
+        self.loaded
+            .lock()
+            .expect("loaded lock")
+            .insert(sha256, loaded.clone());
         Ok(loaded)
     }
 
