@@ -18,6 +18,17 @@ pub struct Column {
     pub align: Align,
 }
 
+impl Column {
+    /// A column with machine `key`, human `title` and `align`ment.
+    pub fn new(key: &str, title: &str, align: Align) -> Self {
+        Self {
+            key: key.into(),
+            title: title.into(),
+            align,
+        }
+    }
+}
+
 /// A typed cell or field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {

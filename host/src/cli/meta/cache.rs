@@ -26,20 +26,15 @@ pub async fn run(command: CacheCommand, settings: &Settings) -> anyhow::Result<u
 }
 
 fn stats(cache: &Cache) -> anyhow::Result<Vec<Event>> {
-    let column = |key: &str, title: &str, align| Column {
-        key: key.into(),
-        title: title.into(),
-        align,
-    };
     let mut events = vec![Event::Table {
         name: "operations".into(),
         columns: vec![
-            column("operation", "Operation", Align::Left),
-            column("hits", "Hits", Align::Right),
-            column("misses", "Misses", Align::Right),
-            column("hit_ratio", "Hit ratio", Align::Right),
-            column("entries", "Entries", Align::Right),
-            column("bytes", "Bytes", Align::Right),
+            Column::new("operation", "Operation", Align::Left),
+            Column::new("hits", "Hits", Align::Right),
+            Column::new("misses", "Misses", Align::Right),
+            Column::new("hit_ratio", "Hit ratio", Align::Right),
+            Column::new("entries", "Entries", Align::Right),
+            Column::new("bytes", "Bytes", Align::Right),
         ],
     }];
     for (operation, stats) in cache.stats()? {

@@ -12,12 +12,12 @@ pub async fn run(settings: &Settings) -> anyhow::Result<u8> {
     let mut events = vec![Event::Table {
         name: "plugins".into(),
         columns: vec![
-            column("name", "Name"),
-            column("version", "Version"),
-            column("source", "Source"),
-            column("capabilities", "Capabilities"),
-            column("sha256", "SHA-256"),
-            column("status", "Status"),
+            Column::new("name", "Name", Align::Left),
+            Column::new("version", "Version", Align::Left),
+            Column::new("source", "Source", Align::Left),
+            Column::new("capabilities", "Capabilities", Align::Left),
+            Column::new("sha256", "SHA-256", Align::Left),
+            Column::new("status", "Status", Align::Left),
         ],
     }];
     for entry in runtime.catalog().entries()? {
@@ -65,12 +65,4 @@ fn unloaded_row(entry: &Entry, why: String) -> Vec<Value> {
         sha256,
         Value::Text(status),
     ]
-}
-
-fn column(key: &str, title: &str) -> Column {
-    Column {
-        key: key.into(),
-        title: title.into(),
-        align: Align::Left,
-    }
 }
