@@ -138,11 +138,10 @@ async fn arm(
             .and_then(|host| host.to_str().ok())
             .unwrap_or("127.0.0.1")
     );
-    let rest = &lower[2..];
-    let group = |rest: &[&str]| -> Option<(String, usize)> {
-        (rest.first() == Some(&"resourcegroups")).then(|| (path[3].clone(), 2))
+    let (group, scoped) = match &lower[2..] {
+        ["resourcegroups", _, scoped @ ..] => (Some(path[3].clone()), scoped),
+        scoped => (None, scoped),
     };
-    let (group, skip) = group(rest).map_or((None, 0), |(group, skip)| (Some(group), skip));
     if let Some(group) = &group
         && !state
             .fleet()
@@ -156,7 +155,6 @@ async fn arm(
             &format!("Resource group '{group}' could not be found."),
         );
     }
-    let scoped = &rest[skip..];
     let in_scope = |vm: &super::SimVm| {
         group
             .as_ref()
