@@ -7,6 +7,7 @@ use super::{AzureError, Endpoint, Tokens};
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// How long a long-running operation may take before azlin stops waiting.
@@ -17,7 +18,9 @@ const DEFAULT_POLL: Duration = Duration::from_secs(2);
 /// A client for one ARM endpoint and subscription.
 #[derive(Debug)]
 pub struct ArmClient {
-    http: reqwest::Client,
+    /// Made on the first request: a run the cache answers skips loading
+    /// the system's TLS roots.
+    http: OnceLock<reqwest::Client>,
     endpoint: Endpoint,
     tokens: Tokens,
     retry: RetryPolicy,
@@ -32,14 +35,8 @@ impl ArmClient {
         subscription: String,
         retry: RetryPolicy,
     ) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .build()
-            .unwrap_or_default();
         Self {
-            http,
+            http: OnceLock::new(),
             endpoint,
             tokens,
             retry,
@@ -136,6 +133,17 @@ impl ArmClient {
         }
     }
 
+    fn http(&self) -> &reqwest::Client {
+        self.http.get_or_init(|| {
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .timeout(Duration::from_secs(60))
+                .tcp_nodelay(true)
+                .build()
+                .unwrap_or_default()
+        })
+    }
+
     /// Sends a request with a fresh token, retrying 408/429/5xx and failed
     /// connections within the retry policy's bounds.
     async fn send(&self, method: Method, url: &str) -> Result<Response, AzureError> {
@@ -145,7 +153,7 @@ impl ArmClient {
             attempt += 1;
             let token = self.tokens.token().await?;
             let sent = self
-                .http
+                .http()
                 .request(method.clone(), url)
                 .bearer_auth(token)
                 .send()

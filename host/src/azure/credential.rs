@@ -8,7 +8,7 @@ use azure_identity::{
     AzureCliCredential, AzureCliCredentialOptions, ClientSecretCredential,
     ManagedIdentityCredential, WorkloadIdentityCredential,
 };
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tokio::sync::OnceCell;
 
 /// How to get tokens (`auth_method` in config.toml).
@@ -38,19 +38,90 @@ impl AuthMethod {
 
 type Candidate = (&'static str, Arc<dyn TokenCredential>);
 
-/// Gets tokens for one scope, remembering which credential worked.
+/// Gets tokens for one scope, remembering which credential worked. The
+/// credentials are made on the first request, so a run the cache answers
+/// builds no HTTP client and reads no certificates.
 #[derive(Debug)]
 pub struct Tokens {
     scope: String,
-    candidates: Vec<Candidate>,
-    /// Methods not tried, and why (reported if none works).
-    skipped: Vec<String>,
+    method: AuthMethod,
+    tenant: Option<String>,
+    credentials: OnceLock<Credentials>,
     chosen: OnceCell<usize>,
+}
+
+/// The credentials to try, and the methods not tried with the reason
+/// (reported if none works).
+#[derive(Debug)]
+struct Credentials {
+    candidates: Vec<Candidate>,
+    skipped: Vec<String>,
 }
 
 impl Tokens {
     /// Credentials for `method`, asking for `scope`, in `tenant` if known.
     pub fn new(method: AuthMethod, scope: String, tenant: Option<String>) -> Self {
+        Self {
+            scope,
+            method,
+            tenant,
+            credentials: OnceLock::new(),
+            chosen: OnceCell::new(),
+        }
+    }
+
+    /// Tokens from one given credential, e.g. one an embedding program or a
+    /// test already holds.
+    pub fn from_credential(
+        name: &'static str,
+        credential: Arc<dyn TokenCredential>,
+        scope: String,
+    ) -> Self {
+        let tokens = Self::new(AuthMethod::Auto, scope, None);
+        let _ = tokens.credentials.set(Credentials {
+            candidates: vec![(name, credential)],
+            skipped: Vec::new(),
+        });
+        tokens
+    }
+
+    fn credentials(&self) -> &Credentials {
+        self.credentials
+            .get_or_init(|| Credentials::for_method(self.method, self.tenant.clone()))
+    }
+
+    /// A bearer token: from the credential that worked before, else the first that works.
+    pub async fn token(&self) -> Result<String, AzureError> {
+        let Credentials {
+            candidates,
+            skipped,
+        } = self.credentials();
+        if let Some(&index) = self.chosen.get() {
+            let (name, credential) = &candidates[index];
+            return get(credential.as_ref(), &self.scope).await.map_err(|why| {
+                AzureError::NoCredential {
+                    tried: vec![format!("{name}: {why}")],
+                }
+            });
+        }
+        let mut tried = skipped.clone();
+        for (index, (name, credential)) in candidates.iter().enumerate() {
+            match get(credential.as_ref(), &self.scope).await {
+                Ok(token) => {
+                    let _ = self.chosen.set(index);
+                    tracing::debug!("Azure token from {name}");
+                    return Ok(token);
+                }
+                Err(why) => tried.push(format!("{name}: {why}")),
+            }
+        }
+        Err(AzureError::NoCredential { tried })
+    }
+}
+
+impl Credentials {
+    /// The credentials `method` allows, in the order they are tried.
+    fn for_method(method: AuthMethod, tenant: Option<String>) -> Self {
         let mut candidates = Vec::new();
         let mut skipped = Vec::new();
         let wanted = |this: AuthMethod| method == AuthMethod::Auto || method == this;
@@ -75,50 +146,9 @@ impl Tokens {
             offer("Azure CLI login", azure_cli(tenant));
         }
         Self {
-            scope,
             candidates,
             skipped,
-            chosen: OnceCell::new(),
         }
-    }
-
-    /// Tokens from one given credential, e.g. one an embedding program or a
-    /// test already holds.
-    pub fn from_credential(
-        name: &'static str,
-        credential: Arc<dyn TokenCredential>,
-        scope: String,
-    ) -> Self {
-        Self {
-            scope,
-            candidates: vec![(name, credential)],
-            skipped: Vec::new(),
-            chosen: OnceCell::new(),
-        }
-    }
-
-    /// A bearer token: from the credential that worked before, else the first that works.
-    pub async fn token(&self) -> Result<String, AzureError> {
-        if let Some(&index) = self.chosen.get() {
-            let (name, credential) = &self.candidates[index];
-            return get(credential.as_ref(), &self.scope).await.map_err(|why| {
-                AzureError::NoCredential {
-                    tried: vec![format!("{name}: {why}")],
-                }
-            });
-        }
-        let mut tried = self.skipped.clone();
-        for (index, (name, credential)) in self.candidates.iter().enumerate() {
-            match get(credential.as_ref(), &self.scope).await {
-                Ok(token) => {
-                    let _ = self.chosen.set(index);
-                    tracing::debug!("Azure token from {name}");
-                    return Ok(token);
-                }
-                Err(why) => tried.push(format!("{name}: {why}")),
-            }
-        }
-        Err(AzureError::NoCredential { tried })
     }
 }
 

@@ -4,7 +4,8 @@
 use super::{ArmClient, AuthMethod, AzureError, Endpoint, Inventory, RetryPolicy, Tokens};
 use crate::cache::{Cache, CacheError};
 use crate::config::{Config, Paths, Scope};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio::sync::OnceCell;
 
@@ -19,6 +20,8 @@ pub struct Session {
     /// The active context and config defaults, read once per run.
     scope: OnceLock<Result<Scope, String>>,
     inventory: OnceCell<Result<Arc<Inventory>, String>>,
+    /// The cache being opened in the background (see [`Session::prepare`]).
+    opening: Mutex<Option<JoinHandle<Option<Arc<Cache>>>>>,
 }
 
 impl Session {
@@ -29,6 +32,20 @@ impl Session {
             config,
             scope: OnceLock::new(),
             inventory: OnceCell::new(),
+            opening: Mutex::new(None),
+        }
+    }
+
+    /// Starts opening the API cache on a background thread, so the several
+    /// milliseconds sled takes to start overlap the plugin's own start-up.
+    pub fn prepare(&self) {
+        let (paths, config) = (self.paths.clone(), self.config.clone());
+        let opener = std::thread::Builder::new()
+            .name("azlin-cache-open".into())
+            .spawn(move || open_cache(&paths, &config));
+        match opener {
+            Ok(handle) => *self.opening.lock().expect("opening lock") = Some(handle),
+            Err(error) => tracing::debug!("cache opens on first use: {error}"),
         }
     }
 
@@ -78,27 +95,36 @@ impl Session {
         Ok(Inventory::new(client, self.cache()))
     }
 
-    /// The API cache, or none (with one warning) when it cannot be opened.
+    /// The cache [`Session::prepare`] opened, or one opened now.
     fn cache(&self) -> Option<Arc<Cache>> {
-        let (ttls, bounds) = match self.config.cache() {
-            Ok(settings) => settings,
-            Err(error) => {
-                tracing::warn!("{error}; running without the cache");
-                return None;
-            }
-        };
-        match Cache::open(&self.paths.api_cache(), ttls, bounds, CACHE_WAIT) {
-            Ok(cache) => Some(Arc::new(cache)),
-            Err(CacheError::Locked { .. }) => {
-                tracing::warn!(
-                    "another azlin process is using the cache; this run asks Azure directly"
-                );
-                None
-            }
-            Err(error) => {
-                tracing::warn!("{error}; running without the cache");
-                None
-            }
+        let opening = self.opening.lock().expect("opening lock").take();
+        match opening.map(JoinHandle::join) {
+            Some(Ok(cache)) => cache,
+            Some(Err(_)) | None => open_cache(&self.paths, &self.config),
+        }
+    }
+}
+
+/// The API cache, or none (with one warning) when it cannot be opened.
+fn open_cache(paths: &Paths, config: &Config) -> Option<Arc<Cache>> {
+    let (ttls, bounds) = match config.cache() {
+        Ok(settings) => settings,
+        Err(error) => {
+            tracing::warn!("{error}; running without the cache");
+            return None;
+        }
+    };
+    match Cache::open(&paths.api_cache(), ttls, bounds, CACHE_WAIT) {
+        Ok(cache) => Some(Arc::new(cache)),
+        Err(CacheError::Locked { .. }) => {
+            tracing::warn!(
+                "another azlin process is using the cache; this run asks Azure directly"
+            );
+            None
+        }
+        Err(error) => {
+            tracing::warn!("{error}; running without the cache");
+            None
         }
     }
 }

@@ -12,6 +12,8 @@ pub enum CacheError {
     Open { path: PathBuf, source: sled::Error },
     #[error("cache storage failed: {0}")]
     Storage(#[from] sled::Error),
+    #[error("cannot encode a cache entry's header: {0}")]
+    Header(#[from] serde_json::Error),
     #[error("cannot encode a cache entry: {0}")]
-    Encode(#[from] serde_json::Error),
+    Encode(#[from] postcard::Error),
 }

@@ -1,6 +1,6 @@
 //! The cache itself: a sled database under the user's cache directory.
 
-use super::entry::{Entry, SCHEMA};
+use super::entry::{self, Header};
 use super::{CacheError, Key, Operation, OperationStats, Pattern};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -126,9 +126,9 @@ impl Cache {
         let stored = self.entries.get(&bytes).ok().flatten();
         let found = stored
             .as_deref()
-            .and_then(Entry::decode)
-            .filter(|entry| entry.fresh(now_ms()))
-            .and_then(|entry| serde_json::from_value(entry.value).ok());
+            .and_then(Header::decode)
+            .filter(|(header, _)| header.fresh(now_ms()) && header.writer == entry::writer::<T>())
+            .and_then(|(_, value)| postcard::from_bytes(value).ok());
         if stored.is_some() && found.is_none() {
             let _ = self.entries.remove(&bytes);
         }
@@ -149,16 +149,15 @@ impl Cache {
         ttl: Duration,
     ) -> Result<(), CacheError> {
         let now = now_ms();
-        let entry = Entry {
-            schema: SCHEMA,
+        let header = Header {
             stored_at: now,
             seq: self.db.generate_id()?,
             expires_at: now.saturating_add(ttl.as_millis() as u64),
             params: key.params.clone(),
-            value: serde_json::to_value(value)?,
+            writer: entry::writer::<T>(),
         };
-        self.entries
-            .insert(key.bytes(), serde_json::to_vec(&entry)?)?;
+        let entry = header.encode(&postcard::to_stdvec(value)?)?;
+        self.entries.insert(key.bytes(), entry)?;
         if self.puts.fetch_add(1, Ordering::Relaxed) % BOUNDS_EVERY == BOUNDS_EVERY - 1 {
             self.enforce_bounds()?;
         }
@@ -170,7 +169,8 @@ impl Cache {
         let mut removed = 0;
         for item in self.entries.scan_prefix(prefix(pattern.operation)) {
             let (key, raw) = item?;
-            let matches = Entry::decode(&raw).is_none_or(|entry| pattern.matches(&entry.params));
+            let matches =
+                Header::decode(&raw).is_none_or(|(header, _)| pattern.matches(&header.params));
             if matches {
                 self.entries.remove(key)?;
                 removed += 1;
@@ -222,8 +222,8 @@ impl Cache {
         let mut kept = Vec::new();
         for item in self.entries.iter() {
             let (key, raw) = item?;
-            match Entry::decode(&raw).filter(|entry| entry.fresh(now)) {
-                Some(entry) => kept.push((entry.seq, key, raw.len() as u64)),
+            match Header::decode(&raw).filter(|(header, _)| header.fresh(now)) {
+                Some((header, _)) => kept.push((header.seq, key, raw.len() as u64)),
                 None => {
                     self.entries.remove(key)?;
                 }

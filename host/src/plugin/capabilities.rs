@@ -35,6 +35,11 @@ impl Capability {
         }
     }
 
+    /// Whether the capability reaches Azure (and so the API cache).
+    pub fn is_azure(&self) -> bool {
+        matches!(self, Capability::AzureRead | Capability::AzureWrite)
+    }
+
     /// The WIT interface (without version) that needs this capability.
     pub fn interface(self) -> &'static str {
         match self {

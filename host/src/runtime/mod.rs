@@ -13,7 +13,8 @@ use crate::azure::Session;
 use crate::config::Paths;
 use crate::plugin::bindings::types::{ParsedArg, ParsedArgs};
 use crate::plugin::{
-    self, Catalog, EpochTicker, Limits, Loaded, Loader, PluginError, Precompiled, RunContext,
+    self, Capability, Catalog, EpochTicker, Limits, Loaded, Loader, PluginError, Precompiled,
+    RunContext,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -152,6 +153,9 @@ impl Runtime {
         };
         let args = parsed_args(request.arguments);
         let azure = Arc::new(Session::new(request.paths, request.config.clone()));
+        if loaded.capabilities.iter().any(Capability::is_azure) {
+            azure.prepare();
+        }
         let context = Arc::new(RunContext {
             invocation: request.invocation,
             config: request.config,

@@ -28,14 +28,17 @@ fn a_stored_value_is_a_hit_until_it_expires() {
     ttls.set(Operation::PowerState, Duration::ZERO);
     let cache = Cache::open(dir.path(), ttls, Bounds::default(), Duration::ZERO).expect("opens");
     cache
-        .put(&vm_list("rg1"), &vec!["vm-1", "vm-2"])
+        .put(
+            &vm_list("rg1"),
+            &vec!["vm-1".to_string(), "vm-2".to_string()],
+        )
         .expect("put");
     assert_eq!(
         cache.get::<Vec<String>>(&vm_list("rg1")),
         Some(vec!["vm-1".into(), "vm-2".into()])
     );
     let states = Key::new(Operation::PowerState, &[("resource_group", "rg1")]);
-    cache.put(&states, &"running").expect("put");
+    cache.put(&states, &"running".to_string()).expect("put");
     assert_eq!(
         cache.get::<String>(&states),
         None,
@@ -49,7 +52,7 @@ fn hit_and_miss_counts_survive_the_process() {
     let dir = tempfile::tempdir().expect("temp dir");
     {
         let cache = open(dir.path());
-        cache.put(&vm_list("rg1"), &1).expect("put");
+        cache.put(&vm_list("rg1"), &1u32).expect("put");
         assert_eq!(cache.get::<u32>(&vm_list("rg1")), Some(1));
         assert_eq!(cache.get::<u32>(&vm_list("rg2")), None);
     }
@@ -71,9 +74,13 @@ fn invalidation_removes_only_matching_entries() {
             &[("subscription", "s1"), ("resource_group", group)],
         )
     };
-    cache.put(&state("rg1"), &"running").expect("put");
-    cache.put(&state("rg2"), &"running").expect("put");
-    cache.put(&vm_list("rg1"), &"vms").expect("put");
+    cache
+        .put(&state("rg1"), &"running".to_string())
+        .expect("put");
+    cache
+        .put(&state("rg2"), &"running".to_string())
+        .expect("put");
+    cache.put(&vm_list("rg1"), &"vms".to_string()).expect("put");
     let removed = cache
         .invalidate(&Pattern::new(
             Operation::PowerState,
@@ -115,9 +122,19 @@ fn an_unreadable_or_old_schema_entry_is_a_miss_not_an_error() {
     assert_eq!(cache.get::<u32>(&vm_list("garbage")), None);
     assert_eq!(cache.get::<u32>(&vm_list("old")), None);
     cache
-        .put(&vm_list("garbage"), &7)
+        .put(&vm_list("garbage"), &7u32)
         .expect("the key is usable again");
     assert_eq!(cache.get::<u32>(&vm_list("garbage")), Some(7));
+}
+
+#[test]
+fn a_value_read_as_another_type_is_a_miss() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = open(dir.path());
+    cache.put(&vm_list("rg1"), &7u32).expect("put");
+    assert_eq!(cache.get::<i64>(&vm_list("rg1")), None);
+    cache.put(&vm_list("rg1"), &7u32).expect("put");
+    assert_eq!(cache.get::<u32>(&vm_list("rg1")), Some(7));
 }
 
 #[test]
@@ -128,7 +145,7 @@ fn the_size_bound_evicts_the_oldest_entries() {
         max_bytes: u64::MAX,
     };
     let cache = Cache::open(dir.path(), Ttls::default(), bounds, Duration::ZERO).expect("opens");
-    for index in 0..64 {
+    for index in 0..64u32 {
         cache
             .put(&vm_list(&format!("rg{index}")), &index)
             .expect("put");
@@ -170,7 +187,7 @@ fn a_held_database_is_reported_as_locked_after_a_bounded_wait() {
 fn clear_removes_entries_and_counts() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = open(dir.path());
-    cache.put(&vm_list("rg1"), &1).expect("put");
+    cache.put(&vm_list("rg1"), &1u32).expect("put");
     let _ = cache.get::<u32>(&vm_list("rg1"));
     assert_eq!(cache.clear().expect("clear"), 1);
     let stats = cache.stats().expect("stats")[&Operation::VmList];
@@ -186,7 +203,9 @@ fn cache_stats_reports_counts_written_by_another_process() {
     let env = azlin_tests::Env::new();
     {
         let cache = open(&api_cache(&env));
-        cache.put(&vm_list("rg1"), &["vm-1"]).expect("put");
+        cache
+            .put(&vm_list("rg1"), &vec!["vm-1".to_string()])
+            .expect("put");
         assert!(cache.get::<Vec<String>>(&vm_list("rg1")).is_some());
         assert!(cache.get::<Vec<String>>(&vm_list("rg2")).is_none());
     }

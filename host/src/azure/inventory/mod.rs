@@ -3,14 +3,16 @@
 //! parallel and each cached for its own time-to-live, so the number of
 //! requests does not grow with the number of VMs.
 
-use super::models::{
-    InstanceView, NetworkInterface, PowerState, PublicIpAddress, ResourceId, VirtualMachine, VmSize,
-};
+mod join;
+mod slim;
+
+use super::models::{InstanceView, NetworkInterface, PowerState, VirtualMachine};
 use super::{ArmClient, AzureError, sizes};
 use crate::cache::{Cache, Key, Operation, Pattern};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use slim::{SlimNic, SlimSize, SlimVm};
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -109,20 +111,21 @@ impl Inventory {
             params("pips"),
         );
         let (vms, states, nics, pips) = tokio::try_join!(
-            self.cached(Operation::VmList, &vm_params, scope.refresh, || self
-                .client
-                .list::<VirtualMachine>(&vms_url)),
-            self.cached(Operation::PowerState, &state_params, scope.refresh, || self
-                .power_states(&states_url)),
+            self.cached(Operation::VmList, &vm_params, scope.refresh, || {
+                self.slim_list::<VirtualMachine, _>(&vms_url, SlimVm::from)
+            }),
+            self.cached(Operation::PowerState, &state_params, scope.refresh, || {
+                self.slim_list(&states_url, slim::state)
+            }),
             self.cached(Operation::Ips, &nic_params, scope.refresh, || {
-                self.client.list::<NetworkInterface>(&nics_url)
+                self.slim_list::<NetworkInterface, _>(&nics_url, SlimNic::from)
             }),
             self.cached(Operation::Ips, &pip_params, scope.refresh, || {
-                self.client.list::<PublicIpAddress>(&pips_url)
+                self.slim_list(&pips_url, slim::public_ip)
             }),
         )?;
         let sizes = self.sizes_for(&vms, scope.refresh).await?;
-        Ok(join(vms, &states, &nics, &pips, &sizes))
+        Ok(join::join(vms, &states, &nics, &pips, &sizes))
     }
 
     /// Runs a power action on a VM, waits for it and returns the power state
@@ -162,31 +165,24 @@ impl Inventory {
         result
     }
 
-    async fn power_states(&self, url: &str) -> Result<Vec<(String, PowerState)>, AzureError> {
-        let vms: Vec<VirtualMachine> = self.client.list(url).await?;
-        Ok(vms
-            .into_iter()
-            .map(|vm| {
-                (
-                    vm.id.to_ascii_lowercase(),
-                    vm.power_state().unwrap_or(PowerState::Unknown),
-                )
-            })
-            .collect())
+    /// Every item of the list at `url`, reduced by `slim` to what the cache keeps.
+    async fn slim_list<T: DeserializeOwned, S>(
+        &self,
+        url: &str,
+        slim: impl Fn(T) -> S,
+    ) -> Result<Vec<S>, AzureError> {
+        let items: Vec<T> = self.client.list(url).await?;
+        Ok(items.into_iter().map(slim).collect())
     }
 
     /// Sizes the built-in table does not know, from each region's size list (cached).
-    async fn sizes_for(
-        &self,
-        vms: &[VirtualMachine],
-        refresh: bool,
-    ) -> Result<HashMap<String, (u32, u64)>, AzureError> {
+    async fn sizes_for(&self, vms: &[SlimVm], refresh: bool) -> Result<Vec<SlimSize>, AzureError> {
         let unknown: BTreeSet<&str> = vms
             .iter()
-            .filter(|vm| vm.size().is_some_and(|size| sizes::known(size).is_none()))
+            .filter(|vm| !vm.size.is_empty() && sizes::known(&vm.size).is_none())
             .map(|vm| vm.location.as_str())
             .collect();
-        let mut found = HashMap::new();
+        let mut found = Vec::new();
         for region in unknown {
             let subscription = self.client.subscription();
             let url = format!(
@@ -197,16 +193,12 @@ impl Inventory {
                 ("region", region),
                 ("kind", "sizes"),
             ];
-            let listed: Vec<VmSize> = self
+            let listed: Vec<Option<SlimSize>> = self
                 .cached(Operation::Metadata, &params, refresh, || {
-                    self.client.list(&url)
+                    self.slim_list(&url, slim::size)
                 })
                 .await?;
-            for size in listed {
-                if let (Some(cores), Some(memory)) = (size.number_of_cores, size.memory_in_mb) {
-                    found.insert(size.name.to_ascii_lowercase(), (cores, memory));
-                }
-            }
+            found.extend(listed.into_iter().flatten());
         }
         Ok(found)
     }
@@ -237,83 +229,4 @@ impl Inventory {
         }
         Ok(value)
     }
-}
-
-/// Joins the four lists by resource id (ARM ids compare case-insensitively).
-fn join(
-    vms: Vec<VirtualMachine>,
-    states: &[(String, PowerState)],
-    nics: &[NetworkInterface],
-    pips: &[PublicIpAddress],
-    extra_sizes: &HashMap<String, (u32, u64)>,
-) -> Vec<VmRecord> {
-    let states: HashMap<&str, PowerState> = states
-        .iter()
-        .map(|(id, state)| (id.as_str(), *state))
-        .collect();
-    let nics: HashMap<String, &NetworkInterface> = nics
-        .iter()
-        .map(|nic| (nic.id.to_ascii_lowercase(), nic))
-        .collect();
-    let pips: HashMap<String, &PublicIpAddress> = pips
-        .iter()
-        .map(|pip| (pip.id.to_ascii_lowercase(), pip))
-        .collect();
-    vms.into_iter()
-        .map(|vm| {
-            let id = ResourceId::parse(&vm.id);
-            let configuration = vm
-                .nic_ids()
-                .find_map(|nic| nics.get(&nic.to_ascii_lowercase()))
-                .and_then(|nic| nic.primary_ip_configuration());
-            let public_ip = configuration
-                .and_then(|ip| ip.public_ip_address.as_ref())
-                .and_then(|reference| pips.get(&reference.id.to_ascii_lowercase()))
-                .and_then(|pip| pip.properties.ip_address.clone());
-            let size = vm.size().unwrap_or_default().to_string();
-            let figures = sizes::known(&size)
-                .or_else(|| extra_sizes.get(&size.to_ascii_lowercase()).copied());
-            let properties = vm.properties.clone().unwrap_or_default();
-            let image = properties
-                .storage_profile
-                .as_ref()
-                .and_then(|storage| storage.image_reference.as_ref());
-            VmRecord {
-                name: vm.name().to_string(),
-                resource_group: id
-                    .as_ref()
-                    .map(|id| id.resource_group.clone())
-                    .unwrap_or_default(),
-                subscription: id
-                    .as_ref()
-                    .map(|id| id.subscription.clone())
-                    .unwrap_or_default(),
-                location: vm.location.clone(),
-                os_type: vm.os_type().unwrap_or("Linux").to_string(),
-                os_image: image.and_then(|image| {
-                    Some(format!(
-                        "{} {}",
-                        image.offer.as_deref()?,
-                        image.sku.as_deref()?
-                    ))
-                }),
-                power_state: states
-                    .get(vm.id.to_ascii_lowercase().as_str())
-                    .copied()
-                    .unwrap_or(PowerState::Unknown),
-                provisioning_state: properties.provisioning_state.unwrap_or_default(),
-                private_ip: configuration.and_then(|ip| ip.private_ip_address.clone()),
-                public_ip,
-                vcpus: figures.map(|(vcpus, _)| vcpus),
-                memory_mib: figures.map(|(_, memory)| memory),
-                tags: vm
-                    .tags
-                    .iter()
-                    .map(|(key, value)| (key.clone(), value.clone()))
-                    .collect(),
-                size,
-                id: vm.id,
-            }
-        })
-        .collect()
 }
