@@ -5,6 +5,8 @@ pub mod azure;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod executor;
 pub mod plugin;
 pub mod render;
 pub mod runtime;
+pub mod ssh;

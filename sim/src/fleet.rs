@@ -101,7 +101,20 @@ impl SimVm {
     }
 }
 
-/// A fleet of `count` VMs.
-pub fn generate(count: usize) -> Vec<SimVm> {
-    (0..count).map(SimVm::new).collect()
+/// A fleet of `count` VMs. The first VMs take `addresses`, in order, as
+/// both their private and (if they have one) public IP, so they can point at
+/// real SSH servers.
+pub fn generate(count: usize, addresses: &[String]) -> Vec<SimVm> {
+    (0..count)
+        .map(|index| {
+            let mut vm = SimVm::new(index);
+            if let Some(address) = addresses.get(index) {
+                vm.private_ip = address.clone();
+                if vm.public_ip.is_some() {
+                    vm.public_ip = Some(address.clone());
+                }
+            }
+            vm
+        })
+        .collect()
 }

@@ -38,6 +38,8 @@ pub struct Options {
     pub fail_rate: f64,
     /// Polls a long-running operation answers `InProgress` before it is done.
     pub operation_polls: u64,
+    /// IP addresses given to the first VMs (e.g. of real sshd processes).
+    pub addresses: Vec<String>,
 }
 
 impl Default for Options {
@@ -50,6 +52,7 @@ impl Default for Options {
             retry_after: 1,
             fail_rate: 0.0,
             operation_polls: 1,
+            addresses: Vec::new(),
         }
     }
 }
@@ -76,7 +79,7 @@ pub struct State {
 impl State {
     fn new(options: Options) -> Self {
         Self {
-            fleet: Mutex::new(fleet::generate(options.vms)),
+            fleet: Mutex::new(fleet::generate(options.vms, &options.addresses)),
             options: Mutex::new(options),
             templates: templates::Templates::load(),
             counts: Mutex::default(),

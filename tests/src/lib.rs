@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod delay;
+pub mod fleet;
 pub mod sim;
 
 /// Paths of the fixture plugin components, built by this crate's build script.

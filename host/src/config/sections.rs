@@ -1,9 +1,11 @@
 //! azlin's own tables in `config.toml` (existing azlin ignores them):
-//! `[plugin_limits]` and `[cache]`.
+//! `[plugin_limits]`, `[cache]` and `[ssh]`.
 
 use super::{Config, ConfigError};
 use crate::cache::{Bounds, Operation, Ttls};
 use crate::plugin::Limits;
+use crate::ssh::SshSettings;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 impl Config {
@@ -45,6 +47,51 @@ impl Config {
         Ok((ttls, bounds))
     }
 
+    /// SSH settings: `[ssh]` `user`, `key`, `known_hosts`, `port`,
+    /// `connect_timeout`, `idle_timeout` (seconds), `max_connections`, over
+    /// the defaults for `home`; existing azlin's top-level
+    /// `ssh_connect_timeout` is read too.
+    pub fn ssh(&self, home: &Path) -> Result<SshSettings, ConfigError> {
+        let mut settings = SshSettings::defaults(home);
+        if let Some(seconds) = self.top_level_number("ssh_connect_timeout")? {
+            settings.connect_timeout = Duration::from_secs_f64(seconds);
+        }
+        let Some(section) = self.section("ssh")? else {
+            return Ok(settings);
+        };
+        if let Some(user) = section.string("user")? {
+            settings.user = user.to_string();
+        }
+        if let Some(key) = section.string("key")? {
+            settings.key = expand_home(key, home);
+        }
+        if let Some(file) = section.string("known_hosts")? {
+            settings.known_hosts = expand_home(file, home);
+        }
+        if let Some(port) = section.number("port", false)? {
+            settings.port = port as u16;
+        }
+        if let Some(seconds) = section.number("connect_timeout", false)? {
+            settings.connect_timeout = Duration::from_secs_f64(seconds);
+        }
+        if let Some(seconds) = section.number("idle_timeout", false)? {
+            settings.idle_timeout = Duration::from_secs_f64(seconds);
+        }
+        if let Some(count) = section.number("max_connections", false)? {
+            settings.max_connections = count as usize;
+        }
+        Ok(settings)
+    }
+
+    fn top_level_number(&self, key: &'static str) -> Result<Option<f64>, ConfigError> {
+        match self.table().get(key) {
+            None => Ok(None),
+            Some(toml::Value::Integer(n)) if *n > 0 => Ok(Some(*n as f64)),
+            Some(toml::Value::Float(n)) if n.is_finite() && *n > 0.0 => Ok(Some(*n)),
+            Some(_) => Err(self.type_error(key, "a positive number")),
+        }
+    }
+
     fn section(&self, name: &'static str) -> Result<Option<Section<'_>>, ConfigError> {
         let Some(value) = self.table().get(name) else {
             return Ok(None);
@@ -68,6 +115,17 @@ struct Section<'a> {
 }
 
 impl Section<'_> {
+    /// A string.
+    fn string(&self, key: &str) -> Result<Option<&str>, ConfigError> {
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(toml::Value::String(text)) => Ok(Some(text)),
+            Some(_) => Err(self
+                .config
+                .type_error(&format!("{}.{key}", self.name), "a string")),
+        }
+    }
+
     /// A number (integer or float), positive, or also zero with `zero_ok`.
     fn number(&self, key: &str, zero_ok: bool) -> Result<Option<f64>, ConfigError> {
         let Some(value) = self.table.get(key) else {
@@ -90,5 +148,13 @@ impl Section<'_> {
                 .type_error(&format!("{}.{key}", self.name), expected));
         }
         Ok(Some(number))
+    }
+}
+
+/// A path from config.toml, with a leading `~/` meaning `home`.
+fn expand_home(path: &str, home: &Path) -> PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => home.join(rest),
+        None => PathBuf::from(path),
     }
 }

@@ -6,6 +6,7 @@ wasmtime::component::bindgen!({
     imports: { default: async | trappable },
     exports: { default: async },
     additional_derives: [serde::Serialize, serde::Deserialize],
+    with: { "azlin:host/remote.batch": super::host::remote::Batch },
 });
 
-pub use self::azlin::host::{host_info, output, types, vm_control, vms};
+pub use self::azlin::host::{host_info, output, remote, types, vm_control, vms};

@@ -15,7 +15,11 @@ use wasmtime::Engine;
 use wasmtime::component::Linker;
 
 /// Capabilities this build of the host implements.
-pub const PROVIDED: &[Capability] = &[Capability::AzureRead, Capability::AzureWrite];
+pub const PROVIDED: &[Capability] = &[
+    Capability::AzureRead,
+    Capability::AzureWrite,
+    Capability::SshExec,
+];
 
 /// A plugin ready to run.
 pub struct Loaded {

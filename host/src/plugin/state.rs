@@ -6,6 +6,7 @@ use super::log::LogPipe;
 use crate::azure::Session;
 use crate::config::Config;
 use crate::runtime::{Event, Format, Invocation};
+use crate::ssh::Pool;
 use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -25,6 +26,9 @@ pub struct RunContext {
     pub config: Arc<Config>,
     /// Azure for this run; `None` while describing.
     pub azure: Option<Arc<Session>>,
+    /// The SSH pool for this run, or why the SSH settings are unusable;
+    /// `None` while describing and for plugins without `ssh-exec`.
+    pub ssh: Option<Result<Arc<Pool>, String>>,
 }
 
 impl RunContext {
@@ -40,6 +44,7 @@ impl RunContext {
             },
             config: Arc::default(),
             azure: None,
+            ssh: None,
         }
     }
 }
@@ -69,7 +74,7 @@ impl OutputSink {
 /// Store data of one run.
 pub struct HostState {
     wasi: WasiCtx,
-    table: ResourceTable,
+    pub(crate) table: ResourceTable,
     pub(crate) limiter: StoreLimiter,
     pub(crate) clock: GuestClock,
     pub(crate) output: OutputSink,

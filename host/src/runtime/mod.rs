@@ -10,12 +10,13 @@ pub use outcome::{EXIT_STOPPED, Failure, Outcome, Status, Stop};
 pub use request::{Arguments, Format, Invocation, RunRequest};
 
 use crate::azure::Session;
-use crate::config::Paths;
+use crate::config::{Config, Paths};
 use crate::plugin::bindings::types::{ParsedArg, ParsedArgs};
 use crate::plugin::{
     self, Capability, Catalog, EpochTicker, Limits, Loaded, Loader, PluginError, Precompiled,
     RunContext,
 };
+use crate::ssh::Pool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
@@ -156,13 +157,21 @@ impl Runtime {
         if loaded.capabilities.iter().any(Capability::is_azure) {
             azure.prepare();
         }
+        let ssh = loaded
+            .capabilities
+            .contains(&Capability::SshExec)
+            .then(|| ssh_pool(&request.config));
         let context = Arc::new(RunContext {
             invocation: request.invocation,
             config: request.config,
             azure: Some(azure),
+            ssh: ssh.clone(),
         });
         let _ticking = self.ticker.hold();
         let ended = plugin::run(&loaded.pre, &request.limits, context, &args, events).await;
+        if let Some(Ok(pool)) = ssh {
+            pool.close_all().await;
+        }
         let status = match ended.result {
             Ok(Ok(())) => Status::Success,
             Ok(Err(failure)) => Status::Failed(failure),
@@ -174,6 +183,13 @@ impl Runtime {
             log: ended.log,
         }
     }
+}
+
+/// A pool with the user's SSH settings, or why they cannot be used.
+fn ssh_pool(config: &Config) -> Result<Arc<Pool>, String> {
+    let home = dirs::home_dir().ok_or("cannot find the home directory (set HOME)")?;
+    let settings = config.ssh(&home).map_err(|error| error.to_string())?;
+    Ok(Arc::new(Pool::new(settings)))
 }
 
 fn parsed_args(arguments: Arguments) -> ParsedArgs {

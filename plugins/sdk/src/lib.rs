@@ -27,6 +27,7 @@ mod failure;
 pub mod host;
 mod info;
 pub mod output;
+pub mod remote;
 pub mod vms;
 
 /// Raw bindings generated from azlin's WIT; plugin code should not need them.
@@ -50,7 +51,7 @@ pub use info::{Info, Opt, Positional, Sub};
 /// Everything a plugin usually needs.
 pub mod prelude {
     pub use crate::output::{self, Align, Column, Value};
-    pub use crate::{Args, Command, Failure, Info, Opt, Positional, Sub, host, vms};
+    pub use crate::{Args, Command, Failure, Info, Opt, Positional, Sub, host, remote, vms};
 }
 
 /// An azlin command. Both functions are called on a fresh instance.

@@ -159,12 +159,12 @@ fn a_precompiled_artifact_installed_as_a_plugin_is_refused() {
 #[test]
 fn a_plugin_importing_an_unprovided_capability_is_refused_naming_it() {
     let env = Env::new();
-    env.install(fixtures::REMOTE, "remote");
-    let output = env.azlin(["remote"]).code(1);
+    env.install(fixtures::CACHE, "cache-user");
+    let output = env.azlin(["cache-user"]).code(1);
     assert!(
         output
             .stderr
-            .contains("needs capability ssh-exec (azlin:host/remote)"),
+            .contains("needs capability cache (azlin:host/cache)"),
         "{}",
         output.stderr
     );

@@ -62,7 +62,7 @@ fn plugin_list_shows_name_version_sha256_and_capabilities() {
     let env = Env::new();
     env.install(fixtures::NORMAL, "normal");
     env.install(fixtures::READER, "reader");
-    env.install(fixtures::REMOTE, "remote");
+    env.install(fixtures::CACHE, "cache-user");
     let output = env.azlin(["plugin", "list", "-o", "json"]).success();
     let json: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
     let plugins = json["plugins"].as_array().expect("a plugins table");
@@ -89,9 +89,9 @@ fn plugin_list_shows_name_version_sha256_and_capabilities() {
     let reader = find("reader");
     assert_eq!(reader["capabilities"], serde_json::json!(["azure-read"]));
     assert_eq!(reader["status"], "ok");
-    let remote = find("remote");
-    let status = remote["status"].as_str().expect("status text");
-    assert!(status.contains("needs capability ssh-exec"), "{status}");
+    let cache_user = find("cache-user");
+    let status = cache_user["status"].as_str().expect("status text");
+    assert!(status.contains("needs capability cache"), "{status}");
 }
 
 #[test]

@@ -12,9 +12,9 @@ use crate::cache::{Cache, Key, Operation, Pattern};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use slim::{SlimNic, SlimSize, SlimVm};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Compute API version of the VM calls.
 const COMPUTE_API: &str = "api-version=2024-07-01";
@@ -75,12 +75,19 @@ impl PowerAction {
 pub struct Inventory {
     client: ArmClient,
     cache: Option<Arc<Cache>>,
+    /// VMs listed so far in this run, by lower-cased resource group and name,
+    /// so naming a VM after listing it costs no second lookup.
+    seen: Mutex<HashMap<(String, String), VmRecord>>,
 }
 
 impl Inventory {
     /// An inventory over `client`; without a cache every call asks Azure.
     pub fn new(client: ArmClient, cache: Option<Arc<Cache>>) -> Self {
-        Self { client, cache }
+        Self {
+            client,
+            cache,
+            seen: Mutex::default(),
+        }
     }
 
     /// The VMs of `scope`, joined with power state, IPs and size figures.
@@ -125,7 +132,37 @@ impl Inventory {
             }),
         )?;
         let sizes = self.sizes_for(&vms, scope.refresh).await?;
-        Ok(join::join(vms, &states, &nics, &pips, &sizes))
+        let records = join::join(vms, &states, &nics, &pips, &sizes);
+        let mut seen = self.seen.lock().expect("seen lock");
+        for record in &records {
+            seen.insert(
+                seen_key(&record.resource_group, &record.name),
+                record.clone(),
+            );
+        }
+        Ok(records)
+    }
+
+    /// The VM `name` in `resource_group`: from this run's listings, else
+    /// from a (cached) listing of the group.
+    pub async fn find(
+        &self,
+        resource_group: &str,
+        name: &str,
+    ) -> Result<Option<VmRecord>, AzureError> {
+        let key = seen_key(resource_group, name);
+        if let Some(record) = self.seen.lock().expect("seen lock").get(&key) {
+            return Ok(Some(record.clone()));
+        }
+        let scope = ListScope {
+            resource_group: Some(resource_group.to_string()),
+            refresh: false,
+        };
+        Ok(self
+            .list(&scope)
+            .await?
+            .into_iter()
+            .find(|record| record.name.eq_ignore_ascii_case(name)))
     }
 
     /// Runs a power action on a VM, waits for it and returns the power state
@@ -229,4 +266,11 @@ impl Inventory {
         }
         Ok(value)
     }
+}
+
+fn seen_key(resource_group: &str, name: &str) -> (String, String) {
+    (
+        resource_group.to_ascii_lowercase(),
+        name.to_ascii_lowercase(),
+    )
 }

@@ -4,12 +4,13 @@
 mod azure_errors;
 mod host_info;
 mod output;
+pub(crate) mod remote;
 mod types;
 mod vm_control;
 mod vms;
 
 use super::bindings::{
-    host_info as host_info_wit, output as output_wit, types as types_wit,
+    host_info as host_info_wit, output as output_wit, remote as remote_wit, types as types_wit,
     vm_control as vm_control_wit, vms as vms_wit,
 };
 use super::state::HostState;
@@ -25,5 +26,6 @@ pub fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<HostState>> 
     host_info_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     vms_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     vm_control_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    remote_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     Ok(linker)
 }

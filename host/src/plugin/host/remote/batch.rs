@@ -1,0 +1,107 @@
+//! The `batch` resource: a fan-out of one command over many targets, its
+//! results handed to the plugin as hosts finish. Dropping it cancels the rest.
+
+use super::fleet::Fleet;
+use crate::executor::{FanOut, workers};
+use crate::plugin::bindings::remote::{BatchResult, ExecOptions, ExecOutput, HostBatch, Target};
+use crate::plugin::bindings::types::Error;
+use crate::plugin::state::HostState;
+use wasmtime::component::Resource;
+
+/// A running fan-out, or the error its first `next` reports.
+pub struct Batch {
+    targets: Vec<Target>,
+    run: Result<FanOut<Result<ExecOutput, Error>>, Option<Error>>,
+}
+
+impl Batch {
+    fn start(
+        fleet: Result<Fleet, Error>,
+        targets: Vec<Target>,
+        command: String,
+        options: ExecOptions,
+        max_workers: Option<u32>,
+    ) -> Self {
+        let run = match (fleet, check(&targets, &command, max_workers)) {
+            (Err(error), _) | (_, Err(error)) => Err(Some(error)),
+            (Ok(fleet), Ok(())) => {
+                let count = workers(targets.len(), max_workers.map(|n| n as usize));
+                let task = move |target: Target| {
+                    let (fleet, command, options) =
+                        (fleet.clone(), command.clone(), options.clone());
+                    async move { fleet.exec(&target, &command, &options).await }
+                };
+                Ok(FanOut::start(targets.clone(), count, task))
+            }
+        };
+        Self { targets, run }
+    }
+
+    async fn next(&mut self) -> Result<Option<BatchResult>, Error> {
+        let fanout = match &mut self.run {
+            Ok(fanout) => fanout,
+            Err(error) => return error.take().map_or(Ok(None), Err),
+        };
+        let Some((index, result)) = fanout.next().await else {
+            return Ok(None);
+        };
+        let outcome = result.unwrap_or_else(|lost| Err(Error::Remote(lost.to_string())));
+        let target = self
+            .targets
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| Target::Address(String::new()));
+        Ok(Some(BatchResult { target, outcome }))
+    }
+
+    fn pending(&self) -> u32 {
+        match &self.run {
+            Ok(fanout) => u32::try_from(fanout.pending()).unwrap_or(u32::MAX),
+            Err(_) => 0,
+        }
+    }
+}
+
+fn check(targets: &[Target], command: &str, max_workers: Option<u32>) -> Result<(), Error> {
+    if targets.is_empty() {
+        return Err(Error::InvalidInput(
+            "a batch needs at least one target".into(),
+        ));
+    }
+    if command.trim().is_empty() {
+        return Err(Error::InvalidInput("the command is empty".into()));
+    }
+    if max_workers == Some(0) {
+        return Err(Error::InvalidInput("max-workers must be at least 1".into()));
+    }
+    Ok(())
+}
+
+impl HostBatch for HostState {
+    async fn new(
+        &mut self,
+        targets: Vec<Target>,
+        command: String,
+        options: ExecOptions,
+        max_workers: Option<u32>,
+    ) -> wasmtime::Result<Resource<Batch>> {
+        let batch = Batch::start(self.fleet(), targets, command, options, max_workers);
+        Ok(self.table.push(batch)?)
+    }
+
+    async fn next(
+        &mut self,
+        batch: Resource<Batch>,
+    ) -> wasmtime::Result<Result<Option<BatchResult>, Error>> {
+        Ok(self.table.get_mut(&batch)?.next().await)
+    }
+
+    async fn pending(&mut self, batch: Resource<Batch>) -> wasmtime::Result<u32> {
+        Ok(self.table.get(&batch)?.pending())
+    }
+
+    async fn drop(&mut self, batch: Resource<Batch>) -> wasmtime::Result<()> {
+        self.table.delete(batch)?;
+        Ok(())
+    }
+}

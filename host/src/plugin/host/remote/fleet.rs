@@ -1,0 +1,100 @@
+//! From a plugin's target to a finished exec: find the VM's address, run
+//! the command over the pool, turn SSH failures into WIT errors.
+
+use super::super::azure_errors::to_wit;
+use super::super::vms::inventory;
+use crate::azure::Session;
+use crate::azure::models::PowerState;
+use crate::plugin::bindings::remote::{ExecOptions, ExecOutput, Target};
+use crate::plugin::bindings::types::Error;
+use crate::ssh::{Destination, ErrorKind, ExecRequest, Pool, SshError};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Per-host time limit when the plugin gives none (existing azlin's batch default).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The pool and the Azure session of one run; cheap to clone into tasks.
+#[derive(Clone)]
+pub struct Fleet {
+    pool: Arc<Pool>,
+    azure: Option<Arc<Session>>,
+}
+
+impl Fleet {
+    pub fn new(pool: Arc<Pool>, azure: Option<Arc<Session>>) -> Self {
+        Self { pool, azure }
+    }
+
+    /// Runs `command` on `target` and waits for it.
+    pub async fn exec(
+        &self,
+        target: &Target,
+        command: &str,
+        options: &ExecOptions,
+    ) -> Result<ExecOutput, Error> {
+        let destination = self.destination(target, options.user.as_deref()).await?;
+        let request = ExecRequest {
+            command: command.to_string(),
+            stdin: options.stdin.clone(),
+            timeout: options
+                .timeout_ms
+                .map_or(DEFAULT_TIMEOUT, |ms| Duration::from_millis(u64::from(ms))),
+        };
+        let output = self
+            .pool
+            .exec(&destination, &request)
+            .await
+            .map_err(to_error)?;
+        Ok(ExecOutput {
+            exit_code: output.exit_code,
+            stdout: output.stdout,
+            stderr: output.stderr,
+            duration_ms: u32::try_from(output.duration.as_millis()).unwrap_or(u32::MAX),
+            reused_connection: output.reused,
+        })
+    }
+
+    /// Where `target` is reached: the address typed, or the VM's public IP,
+    /// else its private one.
+    async fn destination(&self, target: &Target, user: Option<&str>) -> Result<Destination, Error> {
+        let address = match target {
+            Target::Address(address) => address.clone(),
+            Target::Vm(vm) => {
+                let inventory = inventory(self.azure.clone()).await.map_err(to_wit)?;
+                let record = inventory
+                    .find(&vm.resource_group, &vm.name)
+                    .await
+                    .map_err(to_wit)?
+                    .ok_or_else(|| {
+                        Error::NotFound(format!(
+                            "no VM '{}' in resource group '{}'",
+                            vm.name, vm.resource_group
+                        ))
+                    })?;
+                if record.power_state != PowerState::Running {
+                    return Err(Error::Unavailable(format!(
+                        "VM '{}' is not running; start it with `azlin start {}`",
+                        record.name, record.name
+                    )));
+                }
+                record.public_ip.or(record.private_ip).ok_or_else(|| {
+                    Error::Unavailable(format!("VM '{}' has no IP address", record.name))
+                })?
+            }
+        };
+        Ok(self.pool.destination(&address, user))
+    }
+}
+
+/// The plugin-facing error for an SSH failure; the message names the host
+/// and the fix.
+fn to_error(error: SshError) -> Error {
+    let message = error.to_string();
+    match error.kind() {
+        ErrorKind::Unavailable => Error::Unavailable(message),
+        ErrorKind::AccessDenied => Error::AccessDenied(message),
+        ErrorKind::Timeout => Error::Timeout(message),
+        ErrorKind::Other => Error::Remote(message),
+    }
+}

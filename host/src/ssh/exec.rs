@@ -1,0 +1,135 @@
+//! Running one command on a session channel: stdin in, stdout, stderr and
+//! exit status out, stopped at the request's deadline.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use russh::client::Msg;
+use russh::{Channel, ChannelMsg, ChannelReadHalf, ChannelWriteHalf, Sig};
+use tokio::time::Instant;
+
+use super::connection::protocol_error;
+use super::{Destination, SshError};
+
+/// A command to run on a VM.
+#[derive(Debug, Clone)]
+pub struct ExecRequest {
+    /// Run by the login user's shell, as `ssh host 'command'` would.
+    pub command: String,
+    /// Sent to the command's standard input, then end of file.
+    pub stdin: Option<Vec<u8>>,
+    /// Limit from asking for a channel to the command's end.
+    pub timeout: Duration,
+}
+
+/// What a command printed and how it ended.
+#[derive(Debug, Clone)]
+pub struct ExecOutput {
+    /// The exit status; `None` if a signal ended the command.
+    pub exit_code: Option<i32>,
+    /// Everything the command wrote to standard output.
+    pub stdout: Vec<u8>,
+    /// Everything the command wrote to standard error.
+    pub stderr: Vec<u8>,
+    /// From the call to the command's end, connecting included.
+    pub duration: Duration,
+    /// Whether the command ran on a connection opened before this call.
+    pub reused: bool,
+}
+
+/// The command's own results, before the pool adds timing.
+pub(crate) struct Finished {
+    pub(crate) exit_code: Option<i32>,
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: Vec<u8>,
+}
+
+/// Runs `request` on `channel` until the channel closes or `deadline`
+/// passes; on the deadline the command is sent SIGTERM and its channel
+/// closed, leaving the connection open. (sshd refuses signals on root
+/// logins, which run without privilege separation: there the command
+/// runs on.)
+pub(crate) async fn run(
+    channel: Channel<Msg>,
+    dest: &Destination,
+    request: &ExecRequest,
+    deadline: Instant,
+) -> Result<Finished, SshError> {
+    let (mut output, input) = channel.split();
+    let work = async {
+        input
+            .exec(true, request.command.as_bytes())
+            .await
+            .map_err(|error| protocol_error(dest, error))?;
+        let feeding = async {
+            feed(&input, request.stdin.as_deref()).await;
+            std::future::pending::<Infallible>().await
+        };
+        tokio::select! {
+            finished = drain(&mut output, dest) => finished,
+            never = feeding => match never {},
+        }
+    };
+    match tokio::time::timeout_at(deadline, work).await {
+        Ok(finished) => finished,
+        Err(_) => {
+            let _ = input.signal(Sig::TERM).await;
+            let _ = input.close().await;
+            Err(SshError::Timeout {
+                dest: dest.clone(),
+                command: request.command.clone(),
+                after: request.timeout,
+            })
+        }
+    }
+}
+
+/// Writes stdin (if any) and end of file. A command may exit without
+/// reading it all, so write errors are not the command's failure.
+async fn feed(input: &ChannelWriteHalf<Msg>, stdin: Option<&[u8]>) {
+    if let Some(bytes) = stdin
+        && input.data(bytes).await.is_err()
+    {
+        return;
+    }
+    let _ = input.eof().await;
+}
+
+/// Collects output until the server closes the channel.
+async fn drain(output: &mut ChannelReadHalf, dest: &Destination) -> Result<Finished, SshError> {
+    let mut finished = Finished {
+        exit_code: None,
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+    };
+    let mut ended = false;
+    loop {
+        match output.wait().await {
+            Some(ChannelMsg::Data { data }) => finished.stdout.extend_from_slice(&data),
+            Some(ChannelMsg::ExtendedData { data, ext: 1 }) => {
+                finished.stderr.extend_from_slice(&data)
+            }
+            Some(ChannelMsg::ExitStatus { exit_status }) => {
+                finished.exit_code = i32::try_from(exit_status).ok();
+                ended = true;
+            }
+            Some(ChannelMsg::ExitSignal { .. }) => ended = true,
+            Some(ChannelMsg::Failure) => {
+                return Err(SshError::Protocol {
+                    dest: dest.clone(),
+                    why: "the server refused to run the command".to_string(),
+                });
+            }
+            Some(ChannelMsg::Close) | None => break,
+            Some(_) => {}
+        }
+    }
+    if ended {
+        Ok(finished)
+    } else {
+        Err(SshError::Protocol {
+            dest: dest.clone(),
+            why: "the connection ended before the command did".to_string(),
+        })
+    }
+}

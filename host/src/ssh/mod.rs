@@ -1,0 +1,14 @@
+//! SSH to the fleet's VMs: a pool of russh connections keyed by
+//! `user@host:port`, each carrying many exec channels at once.
+
+mod config;
+mod connection;
+mod error;
+mod exec;
+mod known_hosts;
+mod pool;
+
+pub use config::{Destination, SshSettings};
+pub use error::{ErrorKind, SshError};
+pub use exec::{ExecOutput, ExecRequest};
+pub use pool::{Pool, PoolStats};
