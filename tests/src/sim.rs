@@ -1,5 +1,6 @@
 //! Azure clients pointed at a running `azlin-sim`.
 
+use crate::{Env, Output};
 use azlin::azure::{ArmClient, Endpoint, RetryPolicy, Tokens};
 use azlin_sim::{Options, SUBSCRIPTION, Sim, TOKEN};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
@@ -43,4 +44,15 @@ pub fn client(sim: &Sim, retry: RetryPolicy) -> ArmClient {
 /// Starts a simulator on a free loopback port.
 pub async fn start(options: Options) -> Sim {
     Sim::start(options, 0).await.expect("the simulator starts")
+}
+
+/// Runs the built `azlin` as `env`'s user, pointed at `sim`.
+pub async fn azlin(env: &Env, sim: &Sim, args: &[&str]) -> Output {
+    let mut run = env.azlin(args.iter().map(|arg| arg.to_string()).collect::<Vec<_>>());
+    for (name, value) in sim.environment() {
+        run = run.env(&name, &value);
+    }
+    tokio::task::spawn_blocking(move || run.output())
+        .await
+        .expect("the run finishes")
 }

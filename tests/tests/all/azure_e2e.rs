@@ -1,8 +1,8 @@
 //! A plugin reading VMs through the built binary, against the simulator, on
 //! the real credential path (managed identity from the environment).
 
-use azlin_sim::{Options, Sim};
-use azlin_tests::sim::start;
+use azlin_sim::Options;
+use azlin_tests::sim::{azlin, start};
 use azlin_tests::{Env, Output, fixtures};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,17 +60,6 @@ async fn without_a_subscription_the_plugin_gets_a_clear_error() {
         "{}",
         output.stderr
     );
-}
-
-/// Runs `azlin ARGS` against `sim` in `env`.
-async fn azlin(env: &Env, sim: &Sim, args: &[&str]) -> Output {
-    let mut run = env.azlin(args.iter().map(|arg| arg.to_string()).collect::<Vec<_>>());
-    for (name, value) in sim.environment() {
-        run = run.env(&name, &value);
-    }
-    tokio::task::spawn_blocking(move || run.output())
-        .await
-        .expect("the run finishes")
 }
 
 fn json(output: &Output) -> serde_json::Value {

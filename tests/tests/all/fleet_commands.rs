@@ -3,7 +3,7 @@
 
 use azlin_sim::{Options, Sim};
 use azlin_tests::fleet::Fleet;
-use azlin_tests::sim::start;
+use azlin_tests::sim::{azlin, start};
 use azlin_tests::{Env, Output};
 use std::time::{Duration, Instant};
 
@@ -34,16 +34,6 @@ async fn sim_for(addresses: Vec<String>) -> Sim {
         ..Options::default()
     })
     .await
-}
-
-async fn azlin(env: &Env, sim: &Sim, args: &[&str]) -> Output {
-    let mut run = env.azlin(args.iter().map(|arg| arg.to_string()).collect::<Vec<_>>());
-    for (name, value) in sim.environment() {
-        run = run.env(&name, &value);
-    }
-    tokio::task::spawn_blocking(move || run.output())
-        .await
-        .expect("the run finishes")
 }
 
 fn json(output: &Output) -> serde_json::Value {
