@@ -49,6 +49,7 @@ fn request(paths: &Paths) -> RunRequest {
             command: "doctor".into(),
             format: Format::Json,
             interactive: false,
+            can_ask: false,
             width: None,
             verbosity: 0,
         },

@@ -1,6 +1,7 @@
 //! azlin: manage fleets of Azure Linux VMs. The host owns every capability
 //! and runs each command as a sandboxed WebAssembly component.
 
+pub mod agent;
 pub mod azure;
 pub mod cache;
 pub mod cli;

@@ -3,15 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::Options;
+
 /// Sizes the fleet uses: name, cores, memory in MB.
 pub const SIZES: [(&str, u32, u64); 3] = [
     ("Standard_D2s_v5", 2, 8192),
     ("Standard_D4s_v5", 4, 16384),
     ("Standard_E16as_v5", 16, 131072),
 ];
-
-/// VMs per resource group.
-const PER_GROUP: usize = 25;
 
 /// One simulated VM.
 #[derive(Debug, Clone)]
@@ -28,13 +27,32 @@ pub struct SimVm {
     pub tags: BTreeMap<String, String>,
 }
 
+/// The power state VM `index` starts in: every 10th from 3 is stopped,
+/// every 10th from 7 deallocated, the others run.
+fn initial_power(index: usize) -> &'static str {
+    match index % 10 {
+        3 => "PowerState/stopped",
+        7 => "PowerState/deallocated",
+        _ => "PowerState/running",
+    }
+}
+
+/// Whether VM `index` starts running.
+pub fn is_running(index: usize) -> bool {
+    initial_power(index) == "PowerState/running"
+}
+
+/// The fewest VMs of which `running` are running.
+pub fn vms_for_running(running: usize) -> usize {
+    (0..)
+        .filter(|&index| is_running(index))
+        .take(running)
+        .last()
+        .map_or(0, |last| last + 1)
+}
+
 impl SimVm {
-    fn new(index: usize) -> Self {
-        let power = match index % 10 {
-            3 => "PowerState/stopped",
-            7 => "PowerState/deallocated",
-            _ => "PowerState/running",
-        };
+    fn new(index: usize, group_size: usize) -> Self {
         let mut tags = BTreeMap::new();
         tags.insert(
             "env".into(),
@@ -49,7 +67,7 @@ impl SimVm {
         Self {
             index,
             name: format!("vm-{index:04}"),
-            resource_group: format!("rg-{}", index / PER_GROUP),
+            resource_group: format!("rg-{}", index / group_size.max(1)),
             location: if index.is_multiple_of(3) {
                 "eastus"
             } else {
@@ -57,7 +75,7 @@ impl SimVm {
             }
             .into(),
             size: SIZES[index % SIZES.len()].0.into(),
-            power: power.into(),
+            power: initial_power(index).into(),
             private_ip: format!(
                 "10.{}.{}.{}",
                 (index >> 16) & 0xff,
@@ -101,14 +119,21 @@ impl SimVm {
     }
 }
 
-/// A fleet of `count` VMs. The first VMs take `addresses`, in order, as
-/// both their private and (if they have one) public IP, so they can point at
-/// real SSH servers.
-pub fn generate(count: usize, addresses: &[String]) -> Vec<SimVm> {
-    (0..count)
+/// The fleet `options` describe: `vms` VMs, `group_size` to a resource
+/// group. The first VMs take `addresses`, in order, and the first running
+/// ones after them take `running_addresses`, as both their private and (if
+/// they have one) public IP, so they can point at real SSH servers.
+pub fn generate(options: &Options) -> Vec<SimVm> {
+    let mut running_addresses = options.running_addresses.iter();
+    (0..options.vms)
         .map(|index| {
-            let mut vm = SimVm::new(index);
-            if let Some(address) = addresses.get(index) {
+            let mut vm = SimVm::new(index, options.group_size);
+            let address = match options.addresses.get(index) {
+                Some(address) => Some(address),
+                None if is_running(index) => running_addresses.next(),
+                None => None,
+            };
+            if let Some(address) = address {
                 vm.private_ip = address.clone();
                 if vm.public_ip.is_some() {
                     vm.public_ip = Some(address.clone());
@@ -117,4 +142,46 @@ pub fn generate(count: usize, addresses: &[String]) -> Vec<SimVm> {
             vm
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fewest_vms_holding_so_many_running_ones() {
+        assert_eq!(vms_for_running(0), 0);
+        assert_eq!(vms_for_running(3), 3);
+        assert_eq!(vms_for_running(4), 5);
+        assert_eq!(vms_for_running(8), 10);
+        assert_eq!(vms_for_running(50), 62);
+    }
+
+    #[test]
+    fn running_addresses_skip_stopped_vms_and_follow_fixed_ones() {
+        let options = Options {
+            vms: 6,
+            group_size: 4,
+            addresses: vec!["192.0.2.1".into()],
+            running_addresses: ["192.0.2.10", "192.0.2.11", "192.0.2.12", "192.0.2.13"]
+                .map(String::from)
+                .to_vec(),
+            ..Options::default()
+        };
+        let fleet = generate(&options);
+        let ips: Vec<&str> = fleet.iter().map(|vm| vm.private_ip.as_str()).collect();
+        assert_eq!(
+            ips,
+            [
+                "192.0.2.1",
+                "192.0.2.10",
+                "192.0.2.11",
+                "10.0.0.7",
+                "192.0.2.12",
+                "192.0.2.13"
+            ]
+        );
+        assert_eq!(fleet[3].power, "PowerState/stopped");
+        assert_eq!(fleet[4].resource_group, "rg-1");
+    }
 }

@@ -1,9 +1,11 @@
 //! azlin-sim: a simulated Azure subscription speaking the ARM wire format
 //! (from the official examples), with a token endpoint, paging, long-running
 //! operations, request counts and fault knobs. Point azlin at it by URL.
+//! [`sshd`] starts real sshd processes for the simulated VMs to point at.
 
 mod fleet;
 mod routes;
+pub mod sshd;
 mod templates;
 
 use std::collections::BTreeMap;
@@ -12,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use fleet::SimVm;
+pub use fleet::{SimVm, is_running, vms_for_running};
 
 /// The subscription id the simulator serves.
 pub const SUBSCRIPTION: &str = "00000000-0000-0000-0000-00000000a21e";
@@ -26,6 +28,8 @@ pub const IDENTITY_HEADER: &str = "azlin-sim-identity";
 pub struct Options {
     /// Number of VMs (1 … 10 000).
     pub vms: usize,
+    /// VMs per resource group: `rg-0` holds the first this-many.
+    pub group_size: usize,
     /// Items per page of a list; more items give a `nextLink`.
     pub page_size: usize,
     /// Added to every ARM request.
@@ -40,12 +44,15 @@ pub struct Options {
     pub operation_polls: u64,
     /// IP addresses given to the first VMs (e.g. of real sshd processes).
     pub addresses: Vec<String>,
+    /// IP addresses given to the first running VMs, after `addresses`.
+    pub running_addresses: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             vms: 10,
+            group_size: 25,
             page_size: 100,
             latency: Duration::ZERO,
             throttle: 0,
@@ -53,6 +60,7 @@ impl Default for Options {
             fail_rate: 0.0,
             operation_polls: 1,
             addresses: Vec::new(),
+            running_addresses: Vec::new(),
         }
     }
 }
@@ -79,7 +87,7 @@ pub struct State {
 impl State {
     fn new(options: Options) -> Self {
         Self {
-            fleet: Mutex::new(fleet::generate(options.vms, &options.addresses)),
+            fleet: Mutex::new(fleet::generate(&options)),
             options: Mutex::new(options),
             templates: templates::Templates::load(),
             counts: Mutex::default(),

@@ -1,17 +1,28 @@
 //! `azlin-sim`: serve a simulated Azure subscription on loopback and print
-//! the environment that points azlin at it.
+//! the environment that points azlin at it; with `--sshd`, also start a real
+//! sshd for the running VMs to point at, and print how to log in to them.
 
-use azlin_sim::{Options, Sim};
-use clap::Parser;
 use std::time::Duration;
+
+use anyhow::Context;
+use azlin_sim::sshd::SshdSetup;
+use azlin_sim::{Options, Sim, is_running, vms_for_running};
+use clap::Parser;
+use tokio::signal::unix::{SignalKind, signal};
+
+/// `--sshd` without a number: every running VM, up to this many.
+const SSHD_DEFAULT_MOST: usize = 100;
 
 /// Simulated Azure (ARM + token endpoint) for azlin's tests, benchmarks and demo.
 #[derive(Debug, Parser)]
 #[command(name = "azlin-sim", version)]
 struct Args {
-    /// Number of VMs, spread over resource groups of 25
+    /// Number of VMs, spread over resource groups (see --group-size)
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     vms: u64,
+    /// VMs per resource group: rg-0 holds the first this-many
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u64).range(1..))]
+    group_size: u64,
     /// Items per page of a list
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
     page_size: u64,
@@ -30,6 +41,18 @@ struct Args {
     /// Port on 127.0.0.1 (0 picks a free one)
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Start a real OpenSSH sshd (127.x.y.z port 22) for each of the first N
+    /// running VMs and point those VMs at it; without N, every running VM up
+    /// to 100. Needs root and openssh-server. Prints AZLIN_CONFIG_DIR (an
+    /// azlin config whose [ssh] logs in to them), AZLIN_SIM_SSH_CONFIG (the
+    /// same for `ssh -F`) and AZLIN_SIM_SSH_HOSTS (their addresses)
+    #[arg(long, value_name = "N", num_args = 0..=1,
+          value_parser = clap::value_parser!(u64).range(1..=120))]
+    sshd: Option<Option<u64>>,
+    /// With --sshd: delay added each way between clients and every sshd, in
+    /// milliseconds, through a proxy (the round trip gains twice this)
+    #[arg(long, default_value_t = 0, requires = "sshd")]
+    ssh_delay_ms: u64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -39,25 +62,97 @@ async fn main() -> anyhow::Result<()> {
         (0.0..=1.0).contains(&args.fail_rate),
         "--fail-rate must be between 0.0 and 1.0"
     );
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let vms = args.vms as usize;
+    let group_size = args.group_size as usize;
+    let hosts = sshd_hosts(args.sshd, vms)?;
+    let one_way = Duration::from_millis(args.ssh_delay_ms);
+    let ssh = if hosts == 0 {
+        None
+    } else {
+        let start = move || SshdSetup::start(hosts, one_way, "rg-0");
+        let setup = tokio::task::spawn_blocking(start)
+            .await?
+            .context("start the sshd fleet (--sshd)")?;
+        Some(setup)
+    };
     let options = Options {
-        vms: args.vms as usize,
+        vms,
+        group_size,
         page_size: args.page_size as usize,
         latency: Duration::from_millis(args.latency_ms),
         throttle: args.throttle,
         retry_after: args.retry_after,
         fail_rate: args.fail_rate,
+        running_addresses: ssh
+            .as_ref()
+            .map(|ssh| ssh.addresses().to_vec())
+            .unwrap_or_default(),
         ..Options::default()
     };
     let sim = Sim::start(options, args.port).await?;
-    for (name, value) in sim.environment() {
-        println!("{name}={value}");
-    }
+    let mut environment = ssh.as_ref().map(SshdSetup::environment).unwrap_or_default();
+    environment.extend(sim.environment());
+    // One write, so a reader waiting for the last line sees all of them.
+    let lines: String = environment
+        .iter()
+        .map(|(name, value)| format!("{name}={value}\n"))
+        .collect();
+    print!("{lines}");
     eprintln!(
-        "azlin-sim: serving {} VMs at {} (request counts: {}/_sim/stats)",
-        args.vms,
-        sim.url(),
-        sim.url()
+        "azlin-sim: serving {vms} VMs at {url} (request counts: {url}/_sim/stats)",
+        url = sim.url()
     );
-    tokio::signal::ctrl_c().await?;
+    if let Some(ssh) = &ssh {
+        eprintln!("{}", describe(ssh, group_size, one_way));
+    }
+    tokio::select! {
+        signalled = tokio::signal::ctrl_c() => signalled?,
+        _ = terminate.recv() => {}
+        _ = hangup.recv() => {}
+    }
+    drop(sim);
+    drop(ssh);
     Ok(())
+}
+
+/// How many sshd processes `--sshd` asks for among `vms` VMs.
+fn sshd_hosts(asked: Option<Option<u64>>, vms: usize) -> anyhow::Result<usize> {
+    let running = (0..vms).filter(|&index| is_running(index)).count();
+    match asked {
+        None => Ok(0),
+        Some(None) => Ok(running.min(SSHD_DEFAULT_MOST)),
+        Some(Some(n)) if n as usize <= running => Ok(n as usize),
+        Some(Some(n)) => anyhow::bail!(
+            "--sshd {n} needs {n} running VMs, but {vms} VMs hold {running}: pass --vms {} or more",
+            vms_for_running(n as usize)
+        ),
+    }
+}
+
+/// The stderr line saying which VMs reach an sshd, and how.
+fn describe(ssh: &SshdSetup, group_size: usize, one_way: Duration) -> String {
+    let indices: Vec<usize> = (0..)
+        .filter(|&index| is_running(index))
+        .take(ssh.addresses().len())
+        .collect();
+    let (first, last) = (indices[0], indices[indices.len() - 1]);
+    let groups = if last / group_size == 0 {
+        "rg-0".to_string()
+    } else {
+        format!("rg-0 … rg-{}", last / group_size)
+    };
+    let delay = if one_way.is_zero() {
+        String::new()
+    } else {
+        format!(", {} ms added each way", one_way.as_millis())
+    };
+    format!(
+        "azlin-sim: {n} sshd processes for the running VMs vm-{first:04} … vm-{last:04} in {groups} \
+         ({from} …{delay}); azlin logs in with [ssh] of $AZLIN_CONFIG_DIR/config.toml, \
+         OpenSSH with ssh -F $AZLIN_SIM_SSH_CONFIG",
+        n = ssh.addresses().len(),
+        from = ssh.addresses()[0],
+    )
 }

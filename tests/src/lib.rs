@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub mod delay;
-pub mod fleet;
 pub mod sim;
+mod terminal;
+
+/// The real-sshd fleet and the delay proxy live in the simulator crate.
+pub use azlin_sim::sshd::{delay, fleet};
 
 /// Paths of the fixture plugin components, built by this crate's build script.
 pub mod fixtures {
@@ -105,6 +107,8 @@ impl Env {
             .env("HOME", self.root.path())
             .env("AZLIN_CONFIG_DIR", self.config_dir())
             .env("AZLIN_CACHE_DIR", self.cache_dir())
+            // In-process unless a test asks for the agent (`Run::through_agent`).
+            .env("AZLIN_NO_AGENT", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -131,6 +135,31 @@ impl Run {
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.command.env(key, value);
         self
+    }
+
+    /// Runs through the background agent whose socket lives in `runtime_dir`.
+    pub fn through_agent(mut self, runtime_dir: &Path) -> Self {
+        self.command
+            .env_remove("AZLIN_NO_AGENT")
+            .env("XDG_RUNTIME_DIR", runtime_dir);
+        self
+    }
+
+    /// The same invocation of another `azlin` binary (e.g. another build).
+    pub fn program(self, program: &Path) -> Self {
+        let mut command = Command::new(program);
+        command
+            .args(self.command.get_args())
+            .env_clear()
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (key, value) in self.command.get_envs() {
+            if let Some(value) = value {
+                command.env(key, value);
+            }
+        }
+        Self { command }
     }
 
     /// Runs to completion (killing it past the hang guard).

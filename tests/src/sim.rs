@@ -1,6 +1,6 @@
 //! Azure clients pointed at a running `azlin-sim`.
 
-use crate::{Env, Output};
+use crate::{Env, Output, Run};
 use azlin::azure::{ArmClient, Endpoint, RetryPolicy, Tokens};
 use azlin_sim::{Options, SUBSCRIPTION, Sim, TOKEN};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
@@ -48,11 +48,17 @@ pub async fn start(options: Options) -> Sim {
 
 /// Runs the built `azlin` as `env`'s user, pointed at `sim`.
 pub async fn azlin(env: &Env, sim: &Sim, args: &[&str]) -> Output {
-    let mut run = env.azlin(args.iter().map(|arg| arg.to_string()).collect::<Vec<_>>());
-    for (name, value) in sim.environment() {
-        run = run.env(&name, &value);
-    }
+    let run = azlin_at(env, sim, args);
     tokio::task::spawn_blocking(move || run.output())
         .await
         .expect("the run finishes")
+}
+
+/// The built `azlin` as `env`'s user, pointed at `sim`, ready to run.
+pub fn azlin_at(env: &Env, sim: &Sim, args: &[&str]) -> Run {
+    let mut run = env.azlin(args);
+    for (name, value) in sim.environment() {
+        run = run.env(&name, &value);
+    }
+    run
 }

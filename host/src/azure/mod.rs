@@ -10,6 +10,7 @@ pub mod models;
 mod retry;
 mod session;
 mod sizes;
+mod warm;
 
 pub use client::ArmClient;
 pub use credential::{AuthMethod, Tokens};
@@ -18,3 +19,4 @@ pub use error::AzureError;
 pub use inventory::{Inventory, ListScope, PowerAction, VmRecord};
 pub use retry::RetryPolicy;
 pub use session::Session;
+pub use warm::Warm;

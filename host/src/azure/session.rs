@@ -1,7 +1,7 @@
 //! Azure for one run: the inventory is built on first use from the run's
 //! configuration and scope, so commands that never touch Azure pay nothing.
 
-use super::{ArmClient, AuthMethod, AzureError, Endpoint, Inventory, RetryPolicy, Tokens};
+use super::{ArmClient, AuthMethod, AzureError, Endpoint, Inventory, RetryPolicy, Tokens, Warm};
 use crate::cache::{Cache, CacheError};
 use crate::config::{Config, Paths, Scope};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -22,6 +22,8 @@ pub struct Session {
     inventory: OnceCell<Result<Arc<Inventory>, String>>,
     /// The cache being opened in the background (see [`Session::prepare`]).
     opening: Mutex<Option<JoinHandle<Option<Arc<Cache>>>>>,
+    /// Clients and caches kept by a process that serves many runs.
+    warm: Option<Arc<Warm>>,
 }
 
 impl Session {
@@ -33,12 +35,25 @@ impl Session {
             scope: OnceLock::new(),
             inventory: OnceCell::new(),
             opening: Mutex::new(None),
+            warm: None,
+        }
+    }
+
+    /// A session that takes its ARM client and cache from `warm`, and
+    /// leaves there the ones it makes, for the runs after it.
+    pub fn warm(paths: Paths, config: Arc<Config>, warm: Arc<Warm>) -> Self {
+        Self {
+            warm: Some(warm),
+            ..Self::new(paths, config)
         }
     }
 
     /// Starts opening the API cache on a background thread, so the several
     /// milliseconds sled takes to start overlap the plugin's own start-up.
     pub fn prepare(&self) {
+        if self.warm.is_some() {
+            return;
+        }
         let (paths, config) = (self.paths.clone(), self.config.clone());
         let opener = std::thread::Builder::new()
             .name("azlin-cache-open".into())
@@ -90,13 +105,30 @@ impl Session {
             .ok_or(AzureError::NoSubscription)?;
         let endpoint = Endpoint::resolve(self.config.string("arm_endpoint"))?;
         let method = AuthMethod::parse(self.config.string("auth_method"))?;
-        let tokens = Tokens::new(method, endpoint.scope(), scope.tenant.clone());
-        let client = ArmClient::new(endpoint, tokens, subscription, RetryPolicy::default());
-        Ok(Inventory::new(client, self.cache()))
+        let key = format!(
+            "{}|{method:?}|{:?}|{subscription}",
+            endpoint.join(""),
+            scope.tenant
+        );
+        let make = || {
+            let tokens = Tokens::new(method, endpoint.scope(), scope.tenant.clone());
+            ArmClient::new(endpoint, tokens, subscription, RetryPolicy::default())
+        };
+        let client = match &self.warm {
+            Some(warm) => warm.client(key, make),
+            None => Arc::new(make()),
+        };
+        Ok(Inventory::new(client, self.api_cache()))
     }
 
-    /// The cache [`Session::prepare`] opened, or one opened now.
-    fn cache(&self) -> Option<Arc<Cache>> {
+    /// The API cache: kept warm, or opened by [`Session::prepare`], or now;
+    /// `None` (with a warning) when it cannot be opened.
+    pub fn api_cache(&self) -> Option<Arc<Cache>> {
+        if let Some(warm) = &self.warm {
+            return warm.cache(&self.paths.api_cache(), || {
+                open_cache(&self.paths, &self.config)
+            });
+        }
         let opening = self.opening.lock().expect("opening lock").take();
         match opening.map(JoinHandle::join) {
             Some(Ok(cache)) => cache,

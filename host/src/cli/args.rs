@@ -36,6 +36,9 @@ pub struct GlobalArgs {
     /// Config file [default: ~/.azlin/config.toml]
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Run in this process, not through the background agent
+    #[arg(long, global = true)]
+    pub no_agent: bool,
 }
 
 impl GlobalArgs {
@@ -45,6 +48,7 @@ impl GlobalArgs {
             verbose: self.verbose.max(later.verbose),
             output: later.output.or(self.output),
             config: later.config.or_else(|| self.config.clone()),
+            no_agent: self.no_agent || later.no_agent,
         }
     }
 }
@@ -63,6 +67,9 @@ pub enum Meta {
     /// Show hit/miss counts of the API cache, or clear it
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// The background agent that keeps connections and the cache warm
+    #[command(subcommand)]
+    Agent(AgentCommand),
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
@@ -70,6 +77,22 @@ pub enum Meta {
     },
     #[command(external_subcommand)]
     External(Vec<OsString>),
+}
+
+/// `azlin agent …`
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Whether an agent runs, and what it holds
+    Status,
+    /// Stop the agent (the next command starts a new one)
+    Stop,
+    /// Run the agent in this process (what azlin starts in the background)
+    #[command(hide = true)]
+    Serve {
+        /// Exit after this many seconds without a client
+        #[arg(long, default_value_t = 600.0)]
+        idle_timeout: f64,
+    },
 }
 
 /// `azlin plugin …`

@@ -4,7 +4,9 @@
 use super::args::GlobalArgs;
 use super::settings::Settings;
 use super::{catalog_view, plugin_args, present, suggest};
+use crate::agent;
 use crate::config::Paths;
+use crate::render;
 use crate::runtime::{LoadError, RunRequest, Runtime};
 use clap::FromArgMatches;
 use std::ffi::OsString;
@@ -51,6 +53,19 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
         paths: settings.paths.clone(),
         limits: settings.limits,
     };
+    if settings.agent.enabled {
+        match agent::run(request.clone(), settings.agent.idle_timeout).await {
+            Ok(handle) => return present::run(handle, &settings).await,
+            Err(error) => {
+                let message = format!("{error}; running the command in this process");
+                render::warn(
+                    &mut std::io::stderr(),
+                    &message,
+                    settings.style.color_stderr,
+                )?;
+            }
+        }
+    }
     present::run(runtime.run(request), &settings).await
 }
 

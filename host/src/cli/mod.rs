@@ -12,6 +12,7 @@ mod settings;
 mod suggest;
 
 pub use args::{Cli, GlobalArgs};
+pub use meta::cache::events as cache_events;
 
 use args::Meta;
 use clap::Parser;
@@ -23,10 +24,13 @@ use std::process::ExitCode;
 pub fn main() -> ExitCode {
     let raw: Vec<_> = std::env::args_os().collect();
     logging::init(logging::verbosity_in(&raw));
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // The agent serves many clients at once; a command needs one thread.
+    let mut builder = if meta::agent::is_serve(&raw) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
@@ -55,6 +59,7 @@ async fn dispatch(raw: Vec<std::ffi::OsString>) -> anyhow::Result<u8> {
         Some(Meta::Cache(command)) => {
             meta::cache::run(command, &Settings::resolve(&cli.global)?).await
         }
+        Some(Meta::Agent(command)) => meta::agent::run(command, &cli.global).await,
         Some(Meta::Config { command }) => {
             meta::config::run(command, &Settings::resolve(&cli.global)?).await
         }

@@ -3,32 +3,36 @@
 
 use super::settings::Settings;
 use crate::render::{self, Style};
-use crate::runtime::{Event, Outcome, RunHandle, Status, Stop};
+use crate::runtime::{EXIT_INTERRUPTED, Event, Outcome, RunHandle, Status, Stop};
 use std::io::{self, BufWriter, Write};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// Exit code after Ctrl-C.
-const EXIT_INTERRUPTED: u8 = 130;
+/// How long an interrupted run may take to close its connections.
+const CLOSE_BOUND: Duration = Duration::from_secs(2);
 
 /// Renders a run as it happens and returns its exit code. A closed stdout
-/// ends the run quietly with 0; Ctrl-C cancels it with 130.
-pub async fn run(handle: RunHandle, settings: &Settings) -> anyhow::Result<u8> {
-    let RunHandle {
-        mut events,
-        outcome,
-    } = handle;
+/// ends the run quietly with 0; Ctrl-C stops it, closes its connections
+/// and exits with 130.
+pub async fn run(mut handle: RunHandle, settings: &Settings) -> anyhow::Result<u8> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut err = io::stderr();
     let rendered = tokio::select! {
-        rendered = render::render(&mut events, settings.format, settings.style, &mut out, &mut err) => rendered,
+        rendered = render::render(&mut handle.events, Some(&handle.answers), settings.format, settings.style, &mut out, &mut err) => rendered,
         _ = tokio::signal::ctrl_c() => {
-            outcome.abort();
+            handle.cancel();
             drop(out);
+            if tokio::time::timeout(CLOSE_BOUND, &mut handle.outcome).await.is_err() {
+                handle.outcome.abort();
+            }
             render::error(&mut err, "interrupted", settings.style.color_stderr)?;
             return Ok(EXIT_INTERRUPTED);
         }
     };
+    let RunHandle {
+        events, outcome, ..
+    } = handle;
     drop(events);
     let outcome = outcome.await?;
     match rendered {
@@ -51,6 +55,7 @@ pub async fn events(events: Vec<Event>, settings: &Settings) -> anyhow::Result<u
     let mut out = BufWriter::new(io::stdout().lock());
     match render::render(
         &mut receiver,
+        None,
         settings.format,
         settings.style,
         &mut out,

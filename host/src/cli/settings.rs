@@ -1,6 +1,7 @@
 //! Settings resolved from the command line, the environment and config.toml.
 
 use super::args::GlobalArgs;
+use crate::agent::AgentSettings;
 use crate::config::{Config, Paths};
 use crate::plugin::Limits;
 use crate::render::Style;
@@ -17,6 +18,8 @@ pub struct Settings {
     pub paths: Paths,
     pub config: Arc<Config>,
     pub limits: Limits,
+    /// `[agent]`, turned off by `--no-agent` or `AZLIN_NO_AGENT`.
+    pub agent: AgentSettings,
 }
 
 impl Settings {
@@ -25,6 +28,10 @@ impl Settings {
         let paths = Paths::resolve(global.config.clone())?;
         let config = Config::load(&paths.config_file)?;
         let limits = config.limits()?;
+        let mut agent = config.agent()?;
+        let no_agent_env =
+            std::env::var_os("AZLIN_NO_AGENT").is_some_and(|value| !value.is_empty());
+        agent.enabled &= !(global.no_agent || no_agent_env);
         Ok(Self {
             format: global.output.unwrap_or(Format::Table),
             style: terminal_style(),
@@ -32,6 +39,7 @@ impl Settings {
             paths,
             config: Arc::new(config),
             limits,
+            agent,
         })
     }
 
@@ -40,7 +48,8 @@ impl Settings {
         Invocation {
             command: command.into(),
             format: self.format,
-            interactive: self.style.width.is_some(),
+            interactive: self.style.terminal,
+            can_ask: self.style.ask,
             width: self.style.width,
             verbosity: self.verbosity,
         }
@@ -53,6 +62,7 @@ fn terminal_style() -> Style {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     let stdout = std::io::stdout().is_terminal();
     let stderr = std::io::stderr().is_terminal();
+    let stdin = std::io::stdin().is_terminal();
     let width = stdout
         .then(|| terminal_size::terminal_size().map(|(width, _)| width.0))
         .flatten();
@@ -60,6 +70,8 @@ fn terminal_style() -> Style {
         color: stdout && !no_color,
         color_stderr: stderr && !no_color,
         progress: stderr,
+        terminal: stdout,
+        ask: stdin && stderr,
         width,
     }
 }

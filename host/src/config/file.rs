@@ -28,7 +28,7 @@ pub enum PluginRead {
 }
 
 /// The user's configuration as read from `config.toml`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     path: PathBuf,
     table: toml::Table,

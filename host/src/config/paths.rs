@@ -6,7 +6,7 @@ use super::ConfigError;
 use std::path::PathBuf;
 
 /// The directories and files of one azlin user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Paths {
     /// `~/.azlin`: config, contexts, profiles.
     pub config_dir: PathBuf,

@@ -1,7 +1,8 @@
 //! azlin's own tables in `config.toml` (existing azlin ignores them):
-//! `[plugin_limits]`, `[cache]` and `[ssh]`.
+//! `[plugin_limits]`, `[cache]`, `[ssh]` and `[agent]`.
 
 use super::{Config, ConfigError};
+use crate::agent::AgentSettings;
 use crate::cache::{Bounds, Operation, Ttls};
 use crate::plugin::Limits;
 use crate::ssh::SshSettings;
@@ -92,6 +93,21 @@ impl Config {
         }
     }
 
+    /// Agent settings: `[agent]` `enabled` (true) and `idle_timeout` in seconds.
+    pub fn agent(&self) -> Result<AgentSettings, ConfigError> {
+        let mut settings = AgentSettings::default();
+        let Some(section) = self.section("agent")? else {
+            return Ok(settings);
+        };
+        if let Some(enabled) = section.flag("enabled")? {
+            settings.enabled = enabled;
+        }
+        if let Some(seconds) = section.number("idle_timeout", false)? {
+            settings.idle_timeout = Duration::from_secs_f64(seconds);
+        }
+        Ok(settings)
+    }
+
     fn section(&self, name: &'static str) -> Result<Option<Section<'_>>, ConfigError> {
         let Some(value) = self.table().get(name) else {
             return Ok(None);
@@ -123,6 +139,17 @@ impl Section<'_> {
             Some(_) => Err(self
                 .config
                 .type_error(&format!("{}.{key}", self.name), "a string")),
+        }
+    }
+
+    /// A boolean.
+    fn flag(&self, key: &str) -> Result<Option<bool>, ConfigError> {
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(toml::Value::Boolean(flag)) => Ok(Some(*flag)),
+            Some(_) => Err(self
+                .config
+                .type_error(&format!("{}.{key}", self.name), "true or false")),
         }
     }
 

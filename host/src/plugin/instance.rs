@@ -4,10 +4,9 @@
 use super::bindings::CommandPre;
 use super::bindings::types::{CommandInfo, ParsedArgs};
 use super::limits::{LimitExceeded, Limits};
-use super::state::{HostState, OutputClosed, RunContext, limit_of};
-use crate::runtime::{Event, Failure, Stop};
+use super::state::{HostState, OutputClosed, RunContext, RunIo, limit_of};
+use crate::runtime::{Failure, Stop};
 use std::sync::Arc;
-use tokio::sync::mpsc;
 use wasmtime::{CallHook, Store, UpdateDeadline};
 
 /// What a finished call left: its result and the plugin's log.
@@ -31,17 +30,17 @@ pub async fn describe(
     finish(store, result)
 }
 
-/// Calls `run` on a fresh instance, sending its output to `events`.
+/// Calls `run` on a fresh instance, its output and questions going through `io`.
 pub async fn run(
     pre: &CommandPre<HostState>,
     limits: &Limits,
     context: Arc<RunContext>,
     args: &ParsedArgs,
-    events: mpsc::Sender<Event>,
+    io: RunIo,
 ) -> Ended<Result<(), Failure>> {
     let mut store = new_store(
         pre.engine(),
-        HostState::new(limits, context, Some(events)),
+        HostState::new(limits, context, Some(io)),
         limits,
     );
     let result = match pre.instantiate_async(&mut store).await {

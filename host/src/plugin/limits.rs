@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use wasmtime::ResourceLimiter;
 
 /// Limits of one run of a plugin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Linear memory the plugin may grow to, in bytes.
     pub memory_bytes: usize,
@@ -154,5 +154,14 @@ impl OutputBudget {
             return Err(LimitExceeded::Output { limit: self.limit });
         }
         Ok(())
+    }
+
+    /// Gives back `bytes` charged before, e.g. for a snapshot already shown.
+    pub fn refund(&self, bytes: u64) {
+        let _ = self
+            .used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                Some(used.saturating_sub(bytes))
+            });
     }
 }

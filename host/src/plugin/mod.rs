@@ -27,4 +27,4 @@ pub use limits::{LimitExceeded, Limits};
 pub use loader::{Loaded, Loader, PROVIDED};
 pub use precompiled::Precompiled;
 pub use spec::{RESERVED_LONG, RESERVED_SHORT};
-pub use state::{HostState, RunContext};
+pub use state::{HostState, RunContext, RunIo};

@@ -39,6 +39,7 @@ impl RunContext {
                 command: command.into(),
                 format: Format::Table,
                 interactive: false,
+                can_ask: false,
                 width: None,
                 verbosity: 0,
             },
@@ -49,25 +50,57 @@ impl RunContext {
     }
 }
 
+/// The two directions of a run's conversation with whoever shows it.
+#[derive(Debug)]
+pub struct RunIo {
+    /// Output events, in the order the plugin emits them.
+    pub events: mpsc::Sender<Event>,
+    /// Answers to the run's `Question` events, in order.
+    pub answers: mpsc::Receiver<bool>,
+}
+
 /// Where a plugin's output events go, and the bookkeeping that checks them.
 #[derive(Debug)]
 pub struct OutputSink {
-    events: Option<mpsc::Sender<Event>>,
+    io: Option<RunIo>,
     budget: OutputBudget,
+    /// Bytes charged since the last snapshot ended, refunded when it does.
+    frame_bytes: u64,
     /// Columns of the table begun last.
     pub(crate) table_width: Option<usize>,
-    /// Table and record names used so far in this run.
+    /// Table and record names used so far in this snapshot of the run.
     pub(crate) names: HashSet<String>,
 }
 
 impl OutputSink {
     /// Sends `event`, charging it to the budget. A trap when over budget or closed.
     pub async fn send(&mut self, event: Event) -> wasmtime::Result<()> {
-        self.budget.charge(event.weight())?;
-        match &self.events {
-            Some(events) => events.send(event).await.map_err(|_| OutputClosed.into()),
+        let weight = event.weight();
+        self.budget.charge(weight)?;
+        self.frame_bytes += weight as u64;
+        match &self.io {
+            Some(io) => io.events.send(event).await.map_err(|_| OutputClosed.into()),
             None => Ok(()),
         }
+    }
+
+    /// Ends a snapshot: its names may be used again and its bytes no longer
+    /// count against the output limit.
+    pub async fn end_frame(&mut self) -> wasmtime::Result<()> {
+        self.send(Event::Frame).await?;
+        self.budget.refund(std::mem::take(&mut self.frame_bytes));
+        self.names.clear();
+        self.table_width = None;
+        Ok(())
+    }
+
+    /// Asks whoever shows the run `question`; `None` if nobody answers.
+    pub async fn ask(&mut self, question: String) -> wasmtime::Result<Option<bool>> {
+        self.send(Event::Question(question)).await?;
+        Ok(match &mut self.io {
+            Some(io) => io.answers.recv().await,
+            None => None,
+        })
     }
 }
 
@@ -84,12 +117,8 @@ pub struct HostState {
 }
 
 impl HostState {
-    /// State for one run; `events` is `None` when output is not wanted (describe).
-    pub fn new(
-        limits: &Limits,
-        context: Arc<RunContext>,
-        events: Option<mpsc::Sender<Event>>,
-    ) -> Self {
+    /// State for one run; `io` is `None` when output is not wanted (describe).
+    pub fn new(limits: &Limits, context: Arc<RunContext>, io: Option<RunIo>) -> Self {
         let budget = OutputBudget::new(limits.output_bytes);
         let stdout = LogPipe::new(budget.clone());
         let stderr = LogPipe::new(budget.clone());
@@ -106,8 +135,9 @@ impl HostState {
             limiter: StoreLimiter::new(limits),
             clock: GuestClock::default(),
             output: OutputSink {
-                events,
+                io,
                 budget,
+                frame_bytes: 0,
                 table_width: None,
                 names: HashSet::new(),
             },

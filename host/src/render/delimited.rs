@@ -1,14 +1,19 @@
 //! CSV and TSV for spreadsheets and `cut`: a header of column keys, then
 //! rows; records as `field,value` blocks; blocks separated by an empty line;
-//! text left out.
+//! text left out. A table that comes again in a later snapshot of a
+//! refreshing command goes on under its first header.
 
 use super::{Sink, value};
 use crate::runtime::Event;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 pub struct DelimitedSink {
     delimiter: u8,
     blocks: usize,
+    /// Column keys of each table written in an earlier snapshot.
+    headers: HashMap<String, Vec<String>>,
+    framed: bool,
 }
 
 impl DelimitedSink {
@@ -16,6 +21,8 @@ impl DelimitedSink {
         Self {
             delimiter,
             blocks: 0,
+            headers: HashMap::new(),
+            framed: false,
         }
     }
 
@@ -43,9 +50,15 @@ impl DelimitedSink {
 impl Sink for DelimitedSink {
     fn event(&mut self, event: Event, out: &mut dyn Write) -> io::Result<()> {
         match event {
-            Event::Table { columns, .. } => {
+            Event::Table { name, columns } => {
+                let keys: Vec<String> = columns.into_iter().map(|column| column.key).collect();
+                if self.framed && self.headers.get(&name) == Some(&keys) {
+                    return Ok(());
+                }
                 self.start_block(out)?;
-                self.write_record(out, columns.iter().map(|column| column.key.as_str()))
+                self.write_record(out, &keys)?;
+                self.headers.insert(name, keys);
+                Ok(())
             }
             Event::Row(cells) => self.write_record(out, cells.iter().map(value::raw)),
             Event::Record { fields, .. } => {
@@ -56,7 +69,11 @@ impl Sink for DelimitedSink {
                 }
                 Ok(())
             }
-            Event::Text(_) | Event::Warning(_) | Event::Progress(_) => Ok(()),
+            Event::Frame => {
+                self.framed = true;
+                Ok(())
+            }
+            Event::Text(_) | Event::Warning(_) | Event::Progress(_) | Event::Question(_) => Ok(()),
         }
     }
 

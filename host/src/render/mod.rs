@@ -4,6 +4,8 @@
 mod delimited;
 mod json;
 mod progress;
+mod prompt;
+mod screen;
 mod table;
 mod value;
 
@@ -20,6 +22,10 @@ pub struct Style {
     pub color_stderr: bool,
     /// Progress bars on stderr (an interactive stderr).
     pub progress: bool,
+    /// Stdout is a terminal: snapshots are redrawn in place.
+    pub terminal: bool,
+    /// Questions can be asked: stdin and stderr are terminals.
+    pub ask: bool,
     /// Width of the terminal, when stdout is one.
     pub width: Option<u16>,
 }
@@ -31,6 +37,8 @@ impl Style {
             color: false,
             color_stderr: false,
             progress: false,
+            terminal: false,
+            ask: false,
             width: None,
         }
     }
@@ -42,10 +50,12 @@ trait Sink {
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// Reads every event of a run and renders it. Returns the first write error
-/// (a closed pipe shows up here as `BrokenPipe`).
+/// Reads every event of a run and renders it, answering its questions
+/// through `answers`. Returns the first write error (a closed pipe shows up
+/// here as `BrokenPipe`).
 pub async fn render(
     events: &mut mpsc::Receiver<Event>,
+    answers: Option<&mpsc::Sender<bool>>,
     format: Format,
     style: Style,
     out: &mut dyn Write,
@@ -62,6 +72,20 @@ pub async fn render(
         match event {
             Event::Warning(message) => warn(err, &message, style.color_stderr)?,
             Event::Progress(progress) => bars.update(progress),
+            Event::Question(question) => {
+                bars.finish();
+                let answer = prompt::ask(&question, err).await?;
+                if let Some(answers) = answers {
+                    // A run that ended meanwhile no longer needs the answer.
+                    let _ = answers.send(answer).await;
+                }
+            }
+            Event::Frame => {
+                // Snapshots redraw the screen; a bar would draw over them.
+                bars.disable();
+                sink.event(Event::Frame, out)?;
+                out.flush()?;
+            }
             event => sink.event(event, out)?,
         }
     }
@@ -88,4 +112,63 @@ pub fn error(err: &mut dyn Write, message: &str, color: bool) -> io::Result<()> 
         "error:"
     };
     writeln!(err, "{label} {message}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{Align, Column};
+
+    /// Two snapshots of a one-column table, rendered as `format` off a terminal.
+    fn two_snapshots(format: Format) -> String {
+        let (sender, mut events) = mpsc::channel(16);
+        let column = Column::new("cpu", "CPU", Align::Right);
+        for cpu in [10, 20] {
+            for event in [
+                Event::Table {
+                    name: "hosts".into(),
+                    columns: vec![column.clone()],
+                },
+                Event::Row(vec![crate::runtime::Value::Integer(cpu)]),
+                Event::Frame,
+            ] {
+                sender.try_send(event).expect("room in the channel");
+            }
+        }
+        drop(sender);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        runtime
+            .block_on(render(
+                &mut events,
+                None,
+                format,
+                Style::plain(),
+                &mut out,
+                &mut err,
+            ))
+            .expect("rendered");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn snapshots_are_json_lines_and_csv_rows_under_one_header() {
+        assert_eq!(
+            two_snapshots(Format::Json),
+            "{\"hosts\":[{\"cpu\":10}]}\n{\"hosts\":[{\"cpu\":20}]}\n"
+        );
+        assert_eq!(two_snapshots(Format::Csv), "cpu\n10\n20\n");
+    }
+
+    #[test]
+    fn snapshots_off_a_terminal_follow_each_other() {
+        let text = two_snapshots(Format::Table);
+        assert_eq!(text.matches("CPU").count(), 2, "{text}");
+        assert!(
+            text.find("10") < text.find("20") && !text.contains('\x1b'),
+            "{text}"
+        );
+    }
 }

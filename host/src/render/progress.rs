@@ -36,6 +36,12 @@ impl Bars {
         bar.set_position(progress.done);
     }
 
+    /// Clears the bars and draws no more.
+    pub fn disable(&mut self) {
+        self.finish();
+        self.enabled = false;
+    }
+
     pub fn finish(&mut self) {
         for (_, bar) in self.bars.drain() {
             bar.finish_and_clear();

@@ -1,5 +1,7 @@
-//! Tables for people: aligned columns, records as key/value lists, text after.
+//! Tables for people: aligned columns, records as key/value lists, text after;
+//! on a terminal, snapshots of a refreshing command drawn in place.
 
+use super::screen::Screen;
 use super::{Sink, Style, value};
 use crate::runtime::{Align, Column, Event, Value};
 use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
@@ -11,6 +13,8 @@ pub struct TableSink {
     style: Style,
     current: Option<(Vec<Column>, Vec<Vec<Value>>)>,
     wrote_block: bool,
+    /// On a terminal, output waits here until its snapshot ends.
+    screen: Option<Screen>,
 }
 
 impl TableSink {
@@ -19,7 +23,37 @@ impl TableSink {
             style,
             current: None,
             wrote_block: false,
+            screen: style.terminal.then(Screen::default),
         }
+    }
+
+    /// Writes `event` to `out`, through the screen on a terminal.
+    fn write(&mut self, event: Event, out: &mut dyn Write) -> io::Result<()> {
+        let Some(mut screen) = self.screen.take() else {
+            return self.draw(event, out);
+        };
+        let mut bytes = Vec::new();
+        let drawn = self
+            .draw(event, &mut bytes)
+            .and_then(|()| screen.write(&bytes, out));
+        self.screen = Some(screen);
+        drawn
+    }
+
+    /// Ends a snapshot: drawn over the last one on a terminal, else
+    /// followed by the next after an empty line.
+    fn end_frame(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let Some(mut screen) = self.screen.take() else {
+            return self.flush_table(out);
+        };
+        let mut bytes = Vec::new();
+        let shown = self
+            .flush_table(&mut bytes)
+            .and_then(|()| screen.write(&bytes, out))
+            .and_then(|()| screen.show(out));
+        self.screen = Some(screen);
+        self.wrote_block = false;
+        shown
     }
 
     fn new_table(&self) -> Table {
@@ -90,6 +124,25 @@ impl TableSink {
 
 impl Sink for TableSink {
     fn event(&mut self, event: Event, out: &mut dyn Write) -> io::Result<()> {
+        match event {
+            Event::Frame => self.end_frame(out),
+            event => self.write(event, out),
+        }
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let Some(mut screen) = self.screen.take() else {
+            return self.flush_table(out);
+        };
+        let mut bytes = Vec::new();
+        self.flush_table(&mut bytes)?;
+        screen.write(&bytes, out)?;
+        screen.finish(out)
+    }
+}
+
+impl TableSink {
+    fn draw(&mut self, event: Event, out: &mut dyn Write) -> io::Result<()> {
         if let Event::Row(cells) = event {
             if let Some((_, rows)) = &mut self.current {
                 rows.push(cells);
@@ -101,12 +154,12 @@ impl Sink for TableSink {
             Event::Table { columns, .. } => self.current = Some((columns, Vec::new())),
             Event::Record { fields, .. } => self.record(&fields, out)?,
             Event::Text(line) => writeln!(out, "{line}")?,
-            Event::Row(_) | Event::Warning(_) | Event::Progress(_) => {}
+            Event::Row(_)
+            | Event::Warning(_)
+            | Event::Progress(_)
+            | Event::Frame
+            | Event::Question(_) => {}
         }
         Ok(())
-    }
-
-    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.flush_table(out)
     }
 }

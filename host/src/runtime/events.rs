@@ -68,6 +68,12 @@ pub enum Event {
     /// A warning for stderr.
     Warning(String),
     Progress(Progress),
+    /// The end of one snapshot of a refreshing command (`top`); what
+    /// follows replaces it.
+    Frame,
+    /// A yes-or-no question for the user; the answer goes back through the
+    /// run's answer channel.
+    Question(String),
 }
 
 impl Event {
@@ -89,8 +95,9 @@ impl Event {
                         .map(|(key, value)| key.len() + value.weight())
                         .sum::<usize>()
             }
-            Event::Text(text) | Event::Warning(text) => text.len() + 8,
+            Event::Text(text) | Event::Warning(text) | Event::Question(text) => text.len() + 8,
             Event::Progress(progress) => progress.label.len() + 24,
+            Event::Frame => 8,
         }
     }
 }

@@ -4,10 +4,12 @@
 pub mod events;
 mod outcome;
 mod request;
+mod resident;
 
 pub use events::{Align, Column, Event, Progress, Value};
-pub use outcome::{EXIT_STOPPED, Failure, Outcome, Status, Stop};
+pub use outcome::{EXIT_INTERRUPTED, EXIT_STOPPED, Failure, Outcome, Status, Stop};
 pub use request::{Arguments, Format, Invocation, RunRequest};
+pub use resident::{Resident, ResidentStats};
 
 use crate::azure::Session;
 use crate::config::{Config, Paths};
@@ -19,7 +21,7 @@ use crate::plugin::{
 use crate::ssh::Pool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 /// Events buffered between a plugin and its reader before the plugin waits.
@@ -49,8 +51,35 @@ pub struct RunHandle {
     /// Output events in the order the plugin emitted them. Dropping the
     /// receiver stops the plugin at its next output call.
     pub events: mpsc::Receiver<Event>,
+    /// Answers to the run's `Event::Question`s, one per question, in order.
+    pub answers: mpsc::Sender<bool>,
     /// Resolves when the run ends.
     pub outcome: JoinHandle<Outcome>,
+    cancel: Arc<Notify>,
+}
+
+impl RunHandle {
+    /// A run whose events, answers, outcome and cancellation travel some
+    /// other way (the agent's socket).
+    pub fn from_parts(
+        events: mpsc::Receiver<Event>,
+        answers: mpsc::Sender<bool>,
+        outcome: JoinHandle<Outcome>,
+        cancel: Arc<Notify>,
+    ) -> Self {
+        Self {
+            events,
+            answers,
+            outcome,
+            cancel,
+        }
+    }
+
+    /// Stops the run (Ctrl-C): the plugin is dropped, its SSH connections
+    /// are closed, and the outcome says it was interrupted.
+    pub fn cancel(&self) {
+        self.cancel.notify_one();
+    }
 }
 
 /// Runs command plugins: one engine, linker and precompiled cache shared by
@@ -60,6 +89,8 @@ pub struct Runtime {
     catalog: Catalog,
     ticker: EpochTicker,
     loaded: Mutex<HashMap<String, Arc<Loaded>>>,
+    /// Kept between runs when the runtime serves many (the agent).
+    resident: Option<Resident>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -74,17 +105,40 @@ impl Runtime {
     /// A runtime for the user at `paths`: plugins from its plugin directory,
     /// precompiled components under its cache directory.
     pub fn new(paths: &Paths) -> Result<Arc<Self>, RuntimeError> {
+        Self::build(paths, None).map(Arc::new)
+    }
+
+    /// A runtime that keeps SSH connections, Azure clients and caches from
+    /// one run to the next (the agent's).
+    pub fn resident(paths: &Paths) -> Result<Arc<Self>, RuntimeError> {
+        Self::build(paths, Some(Resident::default())).map(Arc::new)
+    }
+
+    fn build(paths: &Paths, resident: Option<Resident>) -> Result<Self, RuntimeError> {
         let engine_error = |error: wasmtime::Error| RuntimeError::Engine(error.to_string());
         let engine = plugin::engine().map_err(engine_error)?;
         let linker = plugin::linker(&engine).map_err(engine_error)?;
         let precompiled = Precompiled::new(&engine, &paths.cache_dir);
         let ticker = EpochTicker::start(engine.clone()).map_err(RuntimeError::Ticker)?;
-        Ok(Arc::new(Self {
+        Ok(Self {
             loader: Loader::new(engine, linker, precompiled, Limits::default()),
             catalog: Catalog::new(&paths.plugin_dir),
             ticker,
             loaded: Mutex::default(),
-        }))
+            resident,
+        })
+    }
+
+    /// The Azure clients and caches a resident runtime keeps.
+    pub fn warm(&self) -> Option<Arc<crate::azure::Warm>> {
+        self.resident
+            .as_ref()
+            .map(|resident| resident.azure.clone())
+    }
+
+    /// What a resident runtime holds now; `None` for one that keeps nothing.
+    pub fn resident_stats(&self) -> Option<ResidentStats> {
+        self.resident.as_ref().map(Resident::stats)
     }
 
     /// The plugins this runtime can find.
@@ -135,12 +189,24 @@ impl Runtime {
     /// Starts a run; see [`RunHandle`].
     pub fn run(self: &Arc<Self>, request: RunRequest) -> RunHandle {
         let (sender, events) = mpsc::channel(EVENT_BUFFER);
+        let (answers, answered) = mpsc::channel(1);
+        let io = plugin::RunIo {
+            events: sender,
+            answers: answered,
+        };
+        let cancel = Arc::new(Notify::new());
         let runtime = self.clone();
-        let outcome = tokio::spawn(async move { runtime.execute(request, sender).await });
-        RunHandle { events, outcome }
+        let cancelled = cancel.clone();
+        let outcome = tokio::spawn(async move { runtime.execute(request, io, &cancelled).await });
+        RunHandle {
+            events,
+            answers,
+            outcome,
+            cancel,
+        }
     }
 
-    async fn execute(&self, request: RunRequest, events: mpsc::Sender<Event>) -> Outcome {
+    async fn execute(&self, request: RunRequest, io: plugin::RunIo, cancel: &Notify) -> Outcome {
         let command = request.command.clone();
         let loaded = match self.load(&command).await {
             Ok(loaded) => loaded,
@@ -153,14 +219,27 @@ impl Runtime {
             }
         };
         let args = parsed_args(request.arguments);
-        let azure = Arc::new(Session::new(request.paths, request.config.clone()));
+        let azure = Arc::new(match &self.resident {
+            Some(resident) => Session::warm(
+                request.paths,
+                request.config.clone(),
+                resident.azure.clone(),
+            ),
+            None => Session::new(request.paths, request.config.clone()),
+        });
         if loaded.capabilities.iter().any(Capability::is_azure) {
             azure.prepare();
         }
-        let ssh = loaded
-            .capabilities
-            .contains(&Capability::SshExec)
-            .then(|| ssh_pool(&request.config));
+        let ssh =
+            loaded
+                .capabilities
+                .contains(&Capability::SshExec)
+                .then(|| match &self.resident {
+                    Some(resident) => resident.pool(&request.config),
+                    None => {
+                        ssh_settings(&request.config).map(|settings| Arc::new(Pool::new(settings)))
+                    }
+                });
         let context = Arc::new(RunContext {
             invocation: request.invocation,
             config: request.config,
@@ -168,10 +247,21 @@ impl Runtime {
             ssh: ssh.clone(),
         });
         let _ticking = self.ticker.hold();
-        let ended = plugin::run(&loaded.pre, &request.limits, context, &args, events).await;
-        if let Some(Ok(pool)) = ssh {
+        let ended = tokio::select! {
+            ended = plugin::run(&loaded.pre, &request.limits, context, &args, io) => Some(ended),
+            () = cancel.notified() => None,
+        };
+        // A resident runtime keeps its connections for the next run.
+        if let (Some(Ok(pool)), None) = (ssh, &self.resident) {
             pool.close_all().await;
         }
+        let Some(ended) = ended else {
+            return Outcome {
+                command,
+                status: Status::Stopped(Stop::Interrupted),
+                log: String::new(),
+            };
+        };
         let status = match ended.result {
             Ok(Ok(())) => Status::Success,
             Ok(Err(failure)) => Status::Failed(failure),
@@ -185,11 +275,10 @@ impl Runtime {
     }
 }
 
-/// A pool with the user's SSH settings, or why they cannot be used.
-fn ssh_pool(config: &Config) -> Result<Arc<Pool>, String> {
+/// The user's SSH settings, or why they cannot be used.
+fn ssh_settings(config: &Config) -> Result<crate::ssh::SshSettings, String> {
     let home = dirs::home_dir().ok_or("cannot find the home directory (set HOME)")?;
-    let settings = config.ssh(&home).map_err(|error| error.to_string())?;
-    Ok(Arc::new(Pool::new(settings)))
+    config.ssh(&home).map_err(|error| error.to_string())
 }
 
 fn parsed_args(arguments: Arguments) -> ParsedArgs {

@@ -7,6 +7,9 @@ use std::fmt;
 /// Exit code of a plugin that crashed or ran into a limit (EX_SOFTWARE).
 pub const EXIT_STOPPED: u8 = 70;
 
+/// Exit code of a run the user interrupted (128 + SIGINT).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
 /// A failure the command itself reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
@@ -26,6 +29,10 @@ pub enum Stop {
     Trap(String),
     /// Whoever read its output went away (a closed pipe).
     OutputClosed,
+    /// The user interrupted the run (Ctrl-C).
+    Interrupted,
+    /// The agent running it went away (it was killed, or crashed).
+    AgentLost,
 }
 
 impl Stop {
@@ -43,6 +50,11 @@ impl fmt::Display for Stop {
             Stop::Panic(message) => write!(f, "panicked: {message}"),
             Stop::Trap(message) => write!(f, "crashed: {message}"),
             Stop::OutputClosed => f.write_str("stopped: its output was closed"),
+            Stop::Interrupted => f.write_str("was interrupted"),
+            Stop::AgentLost => f.write_str(
+                "stopped: the azlin agent running it went away (was it killed?); \
+                 run the command again and a new agent starts",
+            ),
         }
     }
 }
@@ -75,6 +87,7 @@ impl Outcome {
         match &self.status {
             Status::Success | Status::Stopped(Stop::OutputClosed) => 0,
             Status::Failed(failure) => failure.exit_code.max(1),
+            Status::Stopped(Stop::Interrupted) => EXIT_INTERRUPTED,
             Status::Stopped(_) => EXIT_STOPPED,
             Status::NotLoaded(_) => 1,
         }
@@ -98,6 +111,7 @@ impl fmt::Display for Outcome {
                 f,
                 "plugin '{name}' {stop}\nhint: raise the limit under [plugin_limits] in config.toml if the command needs more"
             ),
+            Status::Stopped(Stop::Interrupted) => f.write_str("interrupted"),
             Status::Stopped(stop) => write!(f, "plugin '{name}' {stop}"),
             Status::NotLoaded(message) => f.write_str(message),
         }

@@ -23,6 +23,9 @@ pub struct Invocation {
     pub format: Format,
     /// Whether stdout is a terminal.
     pub interactive: bool,
+    /// Whether the user can be asked a question (stdin and stderr are terminals).
+    #[serde(default)]
+    pub can_ask: bool,
     /// Terminal width, when stdout is a terminal.
     pub width: Option<u16>,
     /// `-v` count.

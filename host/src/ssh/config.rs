@@ -15,7 +15,10 @@ pub struct SshSettings {
     pub known_hosts: PathBuf,
     /// Port when a destination names none.
     pub port: u16,
-    /// Limit for TCP connect plus SSH handshake and login.
+    /// Most time for TCP connect plus SSH handshake and login; the pool
+    /// waits less once it has seen how fast hosts answer (see [`ConnectLimit`]).
+    ///
+    /// [`ConnectLimit`]: super::ConnectLimit
     pub connect_timeout: Duration,
     /// Interval of SSH keepalives on a quiet connection.
     pub keepalive: Duration,

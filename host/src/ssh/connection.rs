@@ -4,20 +4,24 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use russh::client::{self, Handle, Msg};
 use russh::keys::{PrivateKey, PrivateKeyWithHashAlg, PublicKeyOrCertificate};
 use russh::{Channel, Disconnect, Preferred, kex};
 use tokio::net::TcpStream;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::known_hosts::KnownHosts;
+use super::latency::Latency;
 use super::{Destination, SshError, SshSettings};
 
 /// Channels open at once on one connection: OpenSSH's default `MaxSessions`,
 /// which a stock VM enforces. Further execs wait for a free channel.
 const MAX_CHANNELS: usize = 10;
+
+/// How long a goodbye may take to reach the socket before azlin moves on.
+const GOODBYE_WAIT: Duration = Duration::from_millis(500);
 
 /// Key exchanges in order of preference: curve25519 first, as cheap as any
 /// and ~6x cheaper in CPU than OpenSSH 9's sntrup761 default.
@@ -48,6 +52,8 @@ pub(crate) fn client_config(settings: &SshSettings) -> client::Config {
 /// An open, logged-in connection shared by concurrent execs.
 pub(crate) struct Connection {
     handle: Handle<Client>,
+    /// Closed when the session task has ended (its `Client` is dropped).
+    ended: watch::Receiver<()>,
     channels: Arc<Semaphore>,
     /// Execs holding or waiting for a channel; the pool only closes it at zero.
     users: AtomicUsize,
@@ -65,16 +71,19 @@ pub(crate) enum ChannelError {
 }
 
 impl Connection {
-    /// Connects to `dest` and logs in, all within `settings.connect_timeout`.
+    /// Connects to `dest` and logs in within the limit `latency` sets,
+    /// and records how long that took.
     pub(crate) async fn open(
         dest: &Destination,
         settings: &SshSettings,
         config: Arc<client::Config>,
         key: Arc<PrivateKey>,
         known_hosts: Arc<KnownHosts>,
+        latency: &Latency,
         room: OwnedSemaphorePermit,
     ) -> Result<Connection, SshError> {
-        let started = Instant::now();
+        let started = tokio::time::Instant::now();
+        let (alive, ended) = watch::channel(());
         let handshake = async {
             let stream = TcpStream::connect((dest.host.as_str(), dest.port))
                 .await
@@ -87,6 +96,7 @@ impl Connection {
             let client = Client {
                 dest: dest.clone(),
                 known_hosts,
+                _alive: alive,
             };
             let mut handle = client::connect_stream(config, stream, client)
                 .await
@@ -94,15 +104,21 @@ impl Connection {
             login(&mut handle, dest, settings, key).await?;
             Ok(handle)
         };
-        let handle = tokio::time::timeout(settings.connect_timeout, handshake)
-            .await
-            .map_err(|_| SshError::ConnectTimeout {
-                dest: dest.clone(),
-                after: settings.connect_timeout,
-            })??;
-        tracing::debug!("connected to {dest} in {:?}", started.elapsed());
+        let handle = tokio::select! {
+            handle = handshake => handle?,
+            limit = latency.expired(started) => {
+                return Err(SshError::ConnectTimeout {
+                    dest: dest.clone(),
+                    limit,
+                });
+            }
+        };
+        let took = started.elapsed();
+        latency.record(took);
+        tracing::debug!("connected to {dest} in {took:?}");
         Ok(Connection {
             handle,
+            ended,
             channels: Arc::new(Semaphore::new(MAX_CHANNELS)),
             users: AtomicUsize::new(0),
             last_used: Mutex::new(Instant::now()),
@@ -149,13 +165,18 @@ impl Connection {
         (self.users.load(Ordering::SeqCst) == 0).then_some(last_used)
     }
 
-    /// Says goodbye to the server; the connection ends once the last
-    /// reference to it is dropped.
+    /// Says goodbye to the server and waits (briefly) until it has gone
+    /// out, so a process that exits next still leaves cleanly.
     pub(crate) async fn disconnect(&self, why: &str) {
-        let _ = self
+        let sent = self
             .handle
             .disconnect(Disconnect::ByApplication, why, "en")
             .await;
+        if sent.is_ok() {
+            let mut ended = self.ended.clone();
+            // Resolves with an error once the session task has dropped `Client`.
+            let _ = tokio::time::timeout(GOODBYE_WAIT, ended.changed()).await;
+        }
     }
 }
 
@@ -195,6 +216,8 @@ async fn login(
 pub(crate) struct Client {
     dest: Destination,
     known_hosts: Arc<KnownHosts>,
+    /// Dropped with the session task, which tells [`Connection::disconnect`] it ended.
+    _alive: watch::Sender<()>,
 }
 
 /// A handshake failure: russh's own, or our refusal of the host key.

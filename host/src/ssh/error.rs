@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::Destination;
+use super::limit::ConnectLimit;
 
 /// An SSH failure. Connection errors leave the pool usable; a timed-out
 /// command leaves its connection usable.
@@ -18,11 +19,15 @@ pub enum SshError {
         dest: Destination,
         source: std::io::Error,
     },
-    /// Connecting, the handshake or the login took longer than `connect_timeout`.
+    /// Connecting, the handshake or the login ran past the limit: the
+    /// configured `connect_timeout`, or less when the other hosts were fast.
     #[error(
-        "{dest} did not answer within {after:?}\nhint: check that the VM is running and reachable from this machine (a firewall may drop the connection)"
+        "gave up connecting to {dest} after {limit}\nhint: check that the VM is running and reachable from this machine (a firewall may drop the connection)"
     )]
-    ConnectTimeout { dest: Destination, after: Duration },
+    ConnectTimeout {
+        dest: Destination,
+        limit: ConnectLimit,
+    },
     /// The server refused the key for that user.
     #[error(
         "{dest} refused the key {} for user {}\nhint: add {}.pub to ~{}/.ssh/authorized_keys on the VM, or choose another key or user",

@@ -56,6 +56,7 @@ pub(crate) async fn run(
     deadline: Instant,
 ) -> Result<Finished, SshError> {
     let (mut output, input) = channel.split();
+    let input = Abandon(Some(input));
     let work = async {
         input
             .exec(true, request.command.as_bytes())
@@ -70,7 +71,9 @@ pub(crate) async fn run(
             never = feeding => match never {},
         }
     };
-    match tokio::time::timeout_at(deadline, work).await {
+    let ended = tokio::time::timeout_at(deadline, work).await;
+    let input = input.disarm();
+    match ended {
         Ok(finished) => finished,
         Err(_) => {
             let _ = input.signal(Sig::TERM).await;
@@ -81,6 +84,39 @@ pub(crate) async fn run(
                 after: request.timeout,
             })
         }
+    }
+}
+
+/// The channel of an exec in progress: if the exec is dropped unfinished
+/// (Ctrl-C, a cancelled fan-out), the command is sent SIGTERM and its
+/// channel closed, so the connection stays clean for the next exec.
+struct Abandon(Option<ChannelWriteHalf<Msg>>);
+
+impl Abandon {
+    /// The channel, no longer closed on drop: the exec ended on its own.
+    fn disarm(mut self) -> ChannelWriteHalf<Msg> {
+        self.0.take().expect("armed until disarmed")
+    }
+}
+
+impl std::ops::Deref for Abandon {
+    type Target = ChannelWriteHalf<Msg>;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("armed until disarmed")
+    }
+}
+
+impl Drop for Abandon {
+    fn drop(&mut self) {
+        let (Some(input), Ok(runtime)) = (self.0.take(), tokio::runtime::Handle::try_current())
+        else {
+            return;
+        };
+        runtime.spawn(async move {
+            let _ = input.signal(Sig::TERM).await;
+            let _ = input.close().await;
+        });
     }
 }
 

@@ -6,9 +6,12 @@ mod connection;
 mod error;
 mod exec;
 mod known_hosts;
+mod latency;
+mod limit;
 mod pool;
 
 pub use config::{Destination, SshSettings};
 pub use error::{ErrorKind, SshError};
 pub use exec::{ExecOutput, ExecRequest};
+pub use limit::ConnectLimit;
 pub use pool::{Pool, PoolStats};

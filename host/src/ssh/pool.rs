@@ -1,6 +1,7 @@
 //! The connection pool: one connection per `user@host:port`, opened once
 //! however many execs ask at the same time, reused while healthy, closed
-//! when idle, the least recently used idle one evicted to stay bounded.
+//! when idle, the least recently used idle one evicted to stay bounded,
+//! each connect limited by how fast the pool's other handshakes were.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -16,7 +17,8 @@ use tokio::task::AbortHandle;
 use super::connection::{ChannelError, Connection, client_config, protocol_error};
 use super::exec::{self, ExecOutput, ExecRequest};
 use super::known_hosts::KnownHosts;
-use super::{Destination, SshError, SshSettings};
+use super::latency::Latency;
+use super::{ConnectLimit, Destination, SshError, SshSettings};
 
 /// The reaper's shortest sleep, so a tiny idle timeout cannot make it spin.
 const MIN_REAP_INTERVAL: Duration = Duration::from_millis(10);
@@ -45,6 +47,8 @@ struct Inner {
     settings: SshSettings,
     config: Arc<client::Config>,
     known_hosts: Arc<KnownHosts>,
+    /// Handshake times, which set each new connection's limit.
+    latency: Latency,
     key: OnceLock<Arc<PrivateKey>>,
     /// One slot per destination ever used; its lock is held while connecting,
     /// so concurrent execs to a new host share one connection.
@@ -69,11 +73,13 @@ impl Pool {
         let config = Arc::new(client_config(&settings));
         let known_hosts = Arc::new(KnownHosts::new(settings.known_hosts.clone()));
         let room = Arc::new(Semaphore::new(settings.max_connections.max(1)));
+        let latency = Latency::new(settings.connect_timeout);
         Pool {
             inner: Arc::new(Inner {
                 settings,
                 config,
                 known_hosts,
+                latency,
                 key: OnceLock::new(),
                 slots: Mutex::new(HashMap::new()),
                 room,
@@ -123,6 +129,12 @@ impl Pool {
         })
     }
 
+    /// The limit a connection opened now would get: `connect_timeout`
+    /// until a few handshakes were seen, then a multiple of their time.
+    pub fn connect_limit(&self) -> ConnectLimit {
+        self.inner.latency.limit()
+    }
+
     /// What the pool has done so far.
     pub fn stats(&self) -> PoolStats {
         let inner = &self.inner;
@@ -135,16 +147,15 @@ impl Pool {
         }
     }
 
-    /// Closes every connection: idle ones at once, busy ones when their
-    /// execs end. The pool stays usable and reconnects on demand.
+    /// Closes every connection with a goodbye to its server, ending any
+    /// exec still running on it (a run that ends, or is interrupted). The
+    /// pool stays usable and reconnects on demand.
     pub async fn close_all(&self) {
         for slot in self.inner.slots() {
             let mut connection = slot.lock().await;
             if let Some(connection) = connection.take() {
                 self.inner.open_now.fetch_sub(1, Ordering::Relaxed);
-                if connection.idle_since().is_some() {
-                    connection.disconnect("closing").await;
-                }
+                connection.disconnect("closing").await;
             }
         }
     }
@@ -242,6 +253,7 @@ impl Inner {
             Arc::clone(&self.config),
             key,
             Arc::clone(&self.known_hosts),
+            &self.latency,
             room,
         )
         .await?;

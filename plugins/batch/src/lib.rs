@@ -211,13 +211,14 @@ fn power(args: &Args, chosen: Vec<azlin_sdk::Vm>, action: Power) -> Result<(), F
         return Ok(());
     }
     let names: Vec<&str> = targets.iter().map(|vm| vm.name.as_str()).collect();
-    if !args.flag("yes") {
-        return Err(Failure::usage(format!(
-            "this would {verb} {} VMs: {}",
-            targets.len(),
-            names.join(", ")
-        ))
-        .hint("add --yes to go ahead"));
+    let question = format!("{verb} {} VMs ({})?", targets.len(), names.join(", "));
+    if !args.flag("yes") && !output::confirm(&question, "add --yes to go ahead without asking")? {
+        let done = if action == Power::Start {
+            "started"
+        } else {
+            "stopped"
+        };
+        return Err(Failure::new(format!("cancelled: no VM was {done}")));
     }
     let total = targets.len() as u64;
     for (done, vm) in targets.iter().enumerate() {

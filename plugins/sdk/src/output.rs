@@ -2,6 +2,7 @@
 //! renders them as a table, JSON, CSV or TSV.
 
 use crate::bindings::azlin::host::output as wit;
+use crate::bindings::azlin::host::types::Error as HostError;
 use crate::failure::Failure;
 
 pub use crate::bindings::azlin::host::output::{Align, Column};
@@ -69,6 +70,27 @@ pub fn progress(label: &str, done: u64, total: Option<u64>) {
         done,
         total,
     });
+}
+
+/// Ends one snapshot of a refreshing command (such as `top`): the host draws
+/// the next snapshot over it on a terminal, and writes each snapshot as one
+/// JSON line with `-o json`. Tables and records may reuse their names in the
+/// next snapshot.
+pub fn end_frame() {
+    wit::end_frame();
+}
+
+/// Asks the user `question` (yes or no; no by default). Fails when there is
+/// no terminal to ask on; `hint` then says how to go ahead without asking,
+/// e.g. "add --yes to go ahead".
+pub fn confirm(question: &str, hint: &str) -> Result<bool, Failure> {
+    wit::confirm(question).map_err(|error| {
+        let why = match error {
+            HostError::Unavailable(why) => why,
+            other => Failure::from(other).to_string(),
+        };
+        Failure::usage(format!("{question} ({why})")).hint(hint.to_string())
+    })
 }
 
 impl From<&str> for Value {

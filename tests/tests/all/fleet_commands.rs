@@ -3,8 +3,8 @@
 
 use azlin_sim::{Options, Sim};
 use azlin_tests::fleet::Fleet;
-use azlin_tests::sim::{azlin, start};
-use azlin_tests::{Env, Output};
+use azlin_tests::sim::{azlin, azlin_at, start};
+use azlin_tests::{Env, Output, Run};
 use std::time::{Duration, Instant};
 
 /// VMs 3 and 7 of the simulator are stopped and deallocated: 8 of 10 run.
@@ -198,34 +198,57 @@ async fn each_failing_host_gets_its_own_error_and_the_others_succeed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn batch_stop_asks_for_yes_then_stops_the_chosen_running_vms() {
+async fn batch_stop_asks_on_a_terminal_and_wants_yes_elsewhere() {
     let sim = sim_for((0..6).map(|i| format!("127.0.0.{}", 200 + i)).collect()).await;
     let env = Env::new();
     std::fs::write(env.config_file(), "default_resource_group = \"rg-0\"\n").expect("config");
-    let asked = azlin(
-        &env,
-        &sim,
-        &["batch", "stop", "--vm-pattern", "vm-000[0-4]"],
-    )
-    .await;
-    assert_eq!(asked.code, 2, "{}", asked.stderr);
+    let stop = ["batch", "stop", "--vm-pattern", "vm-000[0-4]"];
+    let chosen = "stop 4 VMs (vm-0000, vm-0001, vm-0002, vm-0004)?";
+    let piped = azlin(&env, &sim, &stop).await;
+    assert_eq!(piped.code, 2, "{}", piped.stderr);
     assert!(
-        asked
-            .stderr
-            .contains("this would stop 4 VMs: vm-0000, vm-0001, vm-0002, vm-0004")
-            && asked.stderr.contains("--yes"),
-        "{}",
-        asked.stderr
+        piped.stderr.contains(chosen) && piped.stderr.contains("add --yes"),
+        "without a terminal it says what it would do and how to go ahead: {}",
+        piped.stderr
     );
-    let stopped = azlin(
+    let declined = on_terminal(&env, &sim, &stop, "n\n").await;
+    assert_eq!(declined.code, 1, "{}", declined.stdout);
+    assert!(
+        declined.stdout.contains(&format!("{chosen} [y/N]"))
+            && declined.stdout.contains("cancelled: no VM was stopped"),
+        "{}",
+        declined.stdout
+    );
+    assert_eq!(states(&env, &sim).await, expected_states("Running"));
+    let accepted = on_terminal(&env, &sim, &stop, "y\n").await;
+    assert_eq!(accepted.code, 0, "{}", accepted.stdout);
+    assert_eq!(states(&env, &sim).await, expected_states("Deallocated"));
+    let started = azlin(
         &env,
         &sim,
-        &["batch", "stop", "--vm-pattern", "vm-000[0-4]", "--yes"],
+        &["batch", "start", "--vm-pattern", "vm-000[0-4]", "--yes"],
     )
     .await;
-    assert_eq!(stopped.code, 0, "{}", stopped.stderr);
-    let listed = json(&azlin(&env, &sim, &["list", "--all", "-o", "json"]).await);
-    let states: Vec<(String, String)> = listed["vms"]
+    assert_eq!(started.code, 0, "{}", started.stderr);
+    let states = states(&env, &sim).await;
+    assert!(
+        states.iter().all(|(_, status)| status == "Running"),
+        "--yes starts every chosen VM without asking, the stopped one too: {states:?}"
+    );
+}
+
+async fn on_terminal(env: &Env, sim: &Sim, args: &[&str], input: &str) -> Output {
+    let run = azlin_at(env, sim, args);
+    let input = input.to_string();
+    tokio::task::spawn_blocking(move || run.on_terminal(&input))
+        .await
+        .expect("the run finishes")
+}
+
+/// Each VM's name and status, as `list --all` shows them.
+async fn states(env: &Env, sim: &Sim) -> Vec<(String, String)> {
+    let listed = json(&azlin(env, sim, &["list", "--all", "-o", "json"]).await);
+    listed["vms"]
         .as_array()
         .expect("vms")
         .iter()
@@ -235,13 +258,153 @@ async fn batch_stop_asks_for_yes_then_stops_the_chosen_running_vms() {
                 vm["status"].as_str().unwrap_or_default().to_string(),
             )
         })
+        .collect()
+}
+
+/// The six VMs' states once the four chosen running ones are `chosen`.
+fn expected_states(chosen: &str) -> Vec<(String, String)> {
+    (0..6)
+        .map(|i| {
+            let name = format!("vm-000{i}");
+            let status = match i {
+                0 | 1 | 2 | 4 => chosen,
+                3 => "Stopped",
+                _ => "Running",
+            };
+            (name, status.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn top_prints_a_json_line_per_snapshot_over_connections_kept_open() {
+    let mut fleet = Fleet::start(3);
+    fleet.stop(2);
+    let sim = sim_for(fleet.addresses()).await;
+    let env = user_env(&fleet);
+    let top = azlin(
+        &env,
+        &sim,
+        &["top", "-n", "2", "-i", "1", "-t", "5", "-o", "json"],
+    )
+    .await;
+    assert_eq!(
+        top.code, 1,
+        "a host that never answered fails the run: {}",
+        top.stderr
+    );
+    let snapshots: Vec<serde_json::Value> = top
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is one JSON snapshot"))
         .collect();
-    for (name, status) in &states {
-        let expected = match name.as_str() {
-            "vm-0000" | "vm-0001" | "vm-0002" | "vm-0004" => "Deallocated",
-            "vm-0003" => "Stopped",
-            _ => "Running",
+    assert_eq!(snapshots.len(), 2, "{}", top.stdout);
+    for (number, snapshot) in (1..).zip(&snapshots) {
+        assert_eq!(snapshot["snapshot"]["number"], number, "{snapshot}");
+        let hosts = snapshot["hosts"].as_array().expect("a hosts table");
+        assert_eq!(hosts.len(), 3, "{snapshot}");
+        for host in &hosts[..2] {
+            let cpu = host["cpu_percent"].as_f64().expect("CPU %");
+            let mem = host["mem_percent"].as_f64().expect("Mem %");
+            assert!(
+                (0.0..=100.0).contains(&cpu) && (0.0..=100.0).contains(&mem),
+                "{host}"
+            );
+            assert!(host["mem_total"].as_u64().expect("Mem total") > 0, "{host}");
+            assert!(host["load_1m"].as_f64().is_some() && host["cores"].as_u64() >= Some(1));
+            assert!(host["error"].is_null(), "{host}");
+        }
+        assert!(
+            hosts[2]["cpu_percent"].is_null() && hosts[2]["error"].is_string(),
+            "the stopped sshd has its own error: {}",
+            hosts[2]
+        );
+    }
+    for host in 0..2 {
+        assert_eq!(
+            fleet.accepted_connections(host),
+            1,
+            "both snapshots of host {host} went over one connection"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn top_on_a_terminal_redraws_in_place_and_gives_the_screen_back() {
+    let fleet = Fleet::start(2);
+    let sim = sim_for(fleet.addresses()).await;
+    let env = user_env(&fleet);
+    let top = on_terminal(&env, &sim, &["top", "-n", "3", "-i", "1"], "").await;
+    assert_eq!(top.code, 0, "{}", top.stdout);
+    let screen = &top.stdout;
+    let entered = screen
+        .find("\x1b[?1049h")
+        .expect("the alternate screen is used");
+    let left = screen.rfind("\x1b[?1049l").expect("and left at the end");
+    assert!(entered < left, "{screen:?}");
+    assert_eq!(
+        screen[entered..left].matches("\x1b[H\x1b[2J").count(),
+        2,
+        "each snapshot that ended is drawn on the alternate screen: {screen:?}"
+    );
+    let last = &screen[left..];
+    assert!(
+        last.contains("CPU history") && last.contains("2 of 2 hosts answered"),
+        "the last snapshot stays on the normal screen: {last:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_a_batch_disconnects_from_every_host_and_exits_130() {
+    let fleet = Fleet::start(3);
+    let sim = sim_for(fleet.addresses()).await;
+    let env = user_env(&fleet);
+    let child = azlin_at(&env, &sim, &["batch", "command", "sleep 60", "--all"]).spawn();
+    for i in 0..3 {
+        wait_for_log(&fleet, i, |log| log.contains("Starting session: command"));
+    }
+    Run::interrupt(&child);
+    let ended = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("the wait finishes")
+        .expect("azlin exits");
+    let stderr = String::from_utf8_lossy(&ended.stderr);
+    assert_eq!(ended.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    for i in 0..3 {
+        let session = |log: &str| {
+            let start = log.find("Starting session: command").unwrap_or(0);
+            log[start..].to_string()
         };
-        assert_eq!(status, expected, "{name}: {states:?}");
+        let log = wait_for_log(&fleet, i, |log| {
+            [
+                "Received disconnect from",
+                "Connection closed by",
+                "Connection reset by",
+            ]
+            .iter()
+            .any(|end| session(log).contains(end))
+        });
+        assert!(
+            session(&log).contains("Received disconnect from"),
+            "host {i} was told goodbye, not dropped: {}",
+            session(&log)
+        );
+    }
+}
+
+/// Host `i`'s sshd log once `done` holds for it (sshd writes it on its own time).
+fn wait_for_log(fleet: &Fleet, i: usize, done: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let log = fleet.log(i);
+        if done(&log) {
+            return log;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "host {i}'s sshd never logged it: {log}"
+        );
+        std::thread::park_timeout(Duration::from_millis(20));
     }
 }

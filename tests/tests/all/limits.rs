@@ -101,6 +101,7 @@ async fn run(runtime: &Arc<Runtime>, env: &Env, command: &str) -> (Status, usize
             command: command.into(),
             format: Format::Json,
             interactive: false,
+            can_ask: false,
             width: None,
             verbosity: 0,
         },

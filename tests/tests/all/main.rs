@@ -1,6 +1,7 @@
 //! azlin's integration tests: the built binary and the runtime, against
 //! fixture plugins. One module per area.
 
+mod agent;
 mod arm_client;
 mod arm_fixtures;
 mod azure_e2e;
@@ -8,6 +9,8 @@ mod bad_input;
 mod cache;
 mod cli;
 mod compat;
+mod connect_limit;
+mod contract;
 mod executor;
 mod fleet_commands;
 mod inventory;

@@ -51,7 +51,8 @@ impl Setup {
     }
 }
 
-fn settings(fleet: &Fleet, dir: &Path) -> SshSettings {
+/// Settings that log in to `fleet`, with their known_hosts in `dir`.
+pub(crate) fn settings(fleet: &Fleet, dir: &Path) -> SshSettings {
     SshSettings {
         user: Fleet::user(),
         key: fleet.client_key(),
@@ -60,7 +61,8 @@ fn settings(fleet: &Fleet, dir: &Path) -> SshSettings {
     }
 }
 
-fn request(command: &str) -> ExecRequest {
+/// `command` with a 30 s limit and no stdin.
+pub(crate) fn request(command: &str) -> ExecRequest {
     ExecRequest {
         command: command.to_string(),
         stdin: None,

@@ -73,7 +73,7 @@ impl PowerAction {
 /// VMs of one subscription, through the cache when there is one.
 #[derive(Debug)]
 pub struct Inventory {
-    client: ArmClient,
+    client: Arc<ArmClient>,
     cache: Option<Arc<Cache>>,
     /// VMs listed so far in this run, by lower-cased resource group and name,
     /// so naming a VM after listing it costs no second lookup.
@@ -82,9 +82,9 @@ pub struct Inventory {
 
 impl Inventory {
     /// An inventory over `client`; without a cache every call asks Azure.
-    pub fn new(client: ArmClient, cache: Option<Arc<Cache>>) -> Self {
+    pub fn new(client: impl Into<Arc<ArmClient>>, cache: Option<Arc<Cache>>) -> Self {
         Self {
-            client,
+            client: client.into(),
             cache,
             seen: Mutex::default(),
         }

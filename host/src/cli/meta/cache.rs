@@ -1,6 +1,7 @@
 //! `azlin cache stats|clear`: what the persistent API cache holds and how
 //! often it answered, or a fresh start.
 
+use crate::agent;
 use crate::cache::{Cache, Operation};
 use crate::cli::args::CacheCommand;
 use crate::cli::present;
@@ -11,18 +12,34 @@ use std::time::Duration;
 /// How long to wait for another azlin process to release the cache.
 const LOCK_WAIT: Duration = Duration::from_millis(500);
 
-/// Runs `azlin cache COMMAND`.
+/// Runs `azlin cache COMMAND`: on the agent's open cache if an agent runs,
+/// else on the cache opened here.
 pub async fn run(command: CacheCommand, settings: &Settings) -> anyhow::Result<u8> {
+    let clear = matches!(command, CacheCommand::Clear);
+    if settings.agent.enabled {
+        match agent::cache(&settings.paths, &settings.config, clear).await {
+            Ok(Some(events)) => return present::events(events, settings).await,
+            Ok(None) => {}
+            Err(error) => tracing::warn!("{error}; reading the cache here"),
+        }
+    }
     let (ttls, bounds) = settings.config.cache()?;
     let cache = Cache::open(&settings.paths.api_cache(), ttls, bounds, LOCK_WAIT)?;
-    let events = match command {
-        CacheCommand::Stats => stats(&cache)?,
-        CacheCommand::Clear => {
-            let removed = cache.clear()?;
-            vec![Event::Text(format!("removed {removed} cached answers"))]
-        }
+    present::events(events(Some(&cache), clear)?, settings).await
+}
+
+/// What `cache stats` (or `clear`, which empties it) shows for `cache`.
+pub fn events(cache: Option<&Cache>, clear: bool) -> anyhow::Result<Vec<Event>> {
+    let Some(cache) = cache else {
+        anyhow::bail!("the API cache could not be opened; see the agent's log");
     };
-    present::events(events, settings).await
+    if clear {
+        let removed = cache.clear()?;
+        return Ok(vec![Event::Text(format!(
+            "removed {removed} cached answers"
+        ))]);
+    }
+    stats(cache)
 }
 
 fn stats(cache: &Cache) -> anyhow::Result<Vec<Event>> {

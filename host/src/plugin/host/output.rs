@@ -96,6 +96,23 @@ impl Host for HostState {
             }))
             .await
     }
+
+    async fn end_frame(&mut self) -> wasmtime::Result<()> {
+        self.output.end_frame().await
+    }
+
+    async fn confirm(&mut self, question: String) -> wasmtime::Result<Result<bool, Error>> {
+        if !self.context.invocation.can_ask {
+            return Ok(Err(Error::Unavailable(
+                "cannot ask for confirmation: input or error output is not a terminal".into(),
+            )));
+        }
+        Ok(self
+            .output
+            .ask(question)
+            .await?
+            .ok_or_else(|| Error::Unavailable("the question could not be put to the user".into())))
+    }
 }
 
 impl HostState {

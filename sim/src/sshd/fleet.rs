@@ -1,5 +1,5 @@
-//! A fleet of real OpenSSH `sshd` processes on loopback addresses, port 22, so
-//! the SSH pool is tested against the server it will meet on a VM.
+//! A fleet of real OpenSSH `sshd` processes on loopback addresses, port 22,
+//! so the SSH pool meets the server it will meet on a VM.
 
 use std::fs::{self, OpenOptions};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
@@ -8,17 +8,19 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-/// Where Debian's `openssh-server` puts the daemon.
-const SSHD: &str = "/usr/sbin/sshd";
+use super::{SshdError, process};
 
-/// How long an sshd may take to start listening before the test gives up.
+/// Where Debian's `openssh-server` puts the daemon.
+pub const SSHD: &str = "/usr/sbin/sshd";
+
+/// The most hosts one fleet holds: 127.A.B.2 … .121; .130 … are spare.
+pub const MAX_HOSTS: usize = 120;
+
+/// How long an sshd may take to start listening before the start fails.
 const START_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Fleets started by this process so far; picks each fleet's address block.
 static FLEETS: AtomicU32 = AtomicU32::new(0);
-
-/// The most hosts one fleet holds: 127.A.B.2 … .121; .130 … are spare.
-const MAX_HOSTS: usize = 120;
 
 /// Real sshd processes, one per loopback address, sharing one client key.
 /// Dropping the fleet kills every sshd and its sessions.
@@ -39,18 +41,36 @@ struct Host {
 
 impl Fleet {
     /// Starts `n` sshd processes and waits until each accepts connections.
+    ///
+    /// # Panics
+    /// With [`Fleet::try_start`]'s error: a convenience for tests.
     pub fn start(n: usize) -> Fleet {
-        assert!(n <= MAX_HOSTS, "a fleet holds at most {MAX_HOSTS} hosts");
-        preflight();
-        let dir = tempfile::tempdir().expect("create the fleet's temp dir");
+        Fleet::try_start(n).unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Starts `n` sshd processes and waits until each accepts connections;
+    /// fails if this machine cannot run them (no sshd, not root) or one of
+    /// them does not come up.
+    pub fn try_start(n: usize) -> Result<Fleet, SshdError> {
+        if n > MAX_HOSTS {
+            return Err(SshdError::TooManyHosts {
+                asked: n,
+                most: MAX_HOSTS,
+            });
+        }
+        Fleet::preflight()?;
+        let dir = tempfile::Builder::new()
+            .prefix("azlin-sshd-")
+            .tempdir()
+            .map_err(SshdError::io("create the fleet's temp dir"))?;
         let client_key = dir.path().join("client_key");
-        keygen(&client_key);
+        process::keygen(&client_key)?;
         fs::copy(
             client_key.with_extension("pub"),
             dir.path().join("authorized_keys"),
         )
-        .expect("write authorized_keys");
-        let block = free_block(n);
+        .map_err(SshdError::io("write authorized_keys"))?;
+        let block = free_block(n)?;
         let mut fleet = Fleet {
             dir,
             block,
@@ -58,30 +78,52 @@ impl Fleet {
         };
         for i in 0..n {
             let host_dir = fleet.dir.path().join(format!("host{i}"));
-            fs::create_dir(&host_dir).expect("create a host dir");
-            keygen(&host_dir.join("host_key"));
+            fs::create_dir(&host_dir).map_err(SshdError::io("create a host dir"))?;
+            process::keygen(&host_dir.join("host_key"))?;
             fleet.hosts.push(Host {
                 ip: fleet.ip(2 + i),
                 dir: host_dir,
                 child: None,
             });
-            fleet.write_config(i);
-            fleet.launch(i);
+            fleet.write_config(i)?;
+            fleet.launch(i)?;
         }
         for i in 0..n {
-            fleet.wait_ready(i);
+            fleet.wait_ready(i)?;
         }
-        fleet
+        Ok(fleet)
     }
 
-    /// The user the fleet accepts: whoever runs the tests (root).
+    /// Fails with the fix when this machine cannot run a fleet: no sshd at
+    /// [`SSHD`], or not root.
+    pub fn preflight() -> Result<(), SshdError> {
+        if !Path::new(SSHD).is_file() {
+            return Err(SshdError::SshdMissing { path: SSHD.into() });
+        }
+        if !process::is_root() {
+            return Err(SshdError::NotRoot);
+        }
+        fs::create_dir_all("/run/sshd").map_err(SshdError::io(
+            "create /run/sshd (sshd's privilege separation dir)",
+        ))
+    }
+
+    /// The user the fleet accepts: whoever runs it (root).
+    ///
+    /// # Panics
+    /// If `id -un` cannot run.
     pub fn user() -> String {
-        command_output("id", &["-un"])
+        process::user().unwrap_or_else(|error| panic!("{error}"))
     }
 
     /// Each host's IP address, in order.
     pub fn addresses(&self) -> Vec<String> {
         self.hosts.iter().map(|host| host.ip.to_string()).collect()
+    }
+
+    /// Host `i`'s sshd: its address and port 22.
+    pub fn socket_address(&self, i: usize) -> SocketAddr {
+        SocketAddr::from((self.hosts[i].ip, 22))
     }
 
     /// The private key every host accepts.
@@ -90,28 +132,52 @@ impl Fleet {
     }
 
     /// A fresh private key that no host accepts.
+    ///
+    /// # Panics
+    /// If `ssh-keygen` fails.
     pub fn stranger_key(&self) -> PathBuf {
         let path = self.dir.path().join("stranger_key");
         if !path.exists() {
-            keygen(&path);
+            process::keygen(&path).unwrap_or_else(|error| panic!("{error}"));
         }
         path
     }
 
     /// Host `i`'s public key as a `known_hosts` would hold it: `ssh-ed25519 AAAA…`.
+    ///
+    /// # Panics
+    /// If the key file cannot be read.
     pub fn host_public_key(&self, i: usize) -> String {
+        self.read_host_public_key(i)
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// [`Fleet::host_public_key`], with the error.
+    pub(crate) fn read_host_public_key(&self, i: usize) -> Result<String, SshdError> {
         let line = fs::read_to_string(self.hosts[i].dir.join("host_key.pub"))
-            .expect("read the host's public key");
-        line.split_whitespace()
+            .map_err(SshdError::io("read a host's public key"))?;
+        Ok(line
+            .split_whitespace()
             .take(2)
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" "))
     }
 
     /// An address in this fleet's block that no sshd uses, for proxies in front of it.
+    ///
+    /// # Panics
+    /// Past the block's end (`i` ≥ 126).
     pub fn spare_ip(&self, i: usize) -> Ipv4Addr {
         assert!(i < 256 - 130, "no spare address {i}");
         self.ip(130 + i)
+    }
+
+    /// The process ids of the listening sshds (their sessions are their descendants).
+    pub fn pids(&self) -> Vec<u32> {
+        self.hosts
+            .iter()
+            .filter_map(|host| host.child.as_ref().map(Child::id))
+            .collect()
     }
 
     /// Kills host `i`'s sshd, its open sessions and their commands: the
@@ -121,34 +187,33 @@ impl Fleet {
             return;
         };
         // Per-connection sshds run in sessions of their own: kill them by pid.
-        let sessions = descendants(child.id());
-        if !sessions.is_empty() {
-            let _ = Command::new("kill")
-                .arg("-KILL")
-                .args(sessions.iter().map(u32::to_string))
-                .stderr(Stdio::null())
-                .status();
-        }
+        process::kill(&process::descendants(child.id()));
         let _ = child.kill();
         let _ = child.wait();
     }
 
     /// Stops host `i` (if running) and starts it again with the same host key.
+    ///
+    /// # Panics
+    /// If it does not come back.
     pub fn restart(&mut self, i: usize) {
         self.stop(i);
-        self.launch(i);
-        self.wait_ready(i);
+        self.relaunch(i).unwrap_or_else(|error| panic!("{error}"));
     }
 
     /// Gives host `i` a new host key and restarts it, as a rebuilt VM would.
+    ///
+    /// # Panics
+    /// If the key cannot be replaced or the host does not come back.
     pub fn replace_host_key(&mut self, i: usize) {
         self.stop(i);
         let key = self.hosts[i].dir.join("host_key");
-        fs::remove_file(&key).expect("remove the old host key");
-        fs::remove_file(key.with_extension("pub")).expect("remove the old host key");
-        keygen(&key);
-        self.launch(i);
-        self.wait_ready(i);
+        let replaced = fs::remove_file(&key)
+            .and_then(|()| fs::remove_file(key.with_extension("pub")))
+            .map_err(SshdError::io("remove the old host key"))
+            .and_then(|()| process::keygen(&key))
+            .and_then(|()| self.relaunch(i));
+        replaced.unwrap_or_else(|error| panic!("{error}"));
     }
 
     /// Everything host `i`'s sshd logged (LogLevel VERBOSE), across restarts.
@@ -170,7 +235,7 @@ impl Fleet {
         self.hosts[i].dir.join("sshd.log")
     }
 
-    fn write_config(&self, i: usize) {
+    fn write_config(&self, i: usize) -> Result<(), SshdError> {
         let host = &self.hosts[i];
         let config = format!(
             "ListenAddress {ip}:22\n\
@@ -191,15 +256,20 @@ impl Fleet {
             dir = host.dir.display(),
             keys = self.dir.path().join("authorized_keys").display(),
         );
-        fs::write(host.dir.join("sshd_config"), config).expect("write sshd_config");
+        fs::write(host.dir.join("sshd_config"), config).map_err(SshdError::io("write sshd_config"))
     }
 
-    fn launch(&mut self, i: usize) {
+    fn relaunch(&mut self, i: usize) -> Result<(), SshdError> {
+        self.launch(i)?;
+        self.wait_ready(i)
+    }
+
+    fn launch(&mut self, i: usize) -> Result<(), SshdError> {
         let log = OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.log_path(i))
-            .expect("open the sshd log");
+            .map_err(SshdError::io("open the sshd log"))?;
         let host = &mut self.hosts[i];
         let _ = fs::remove_file(host.dir.join("sshd.pid"));
         let child = Command::new(SSHD)
@@ -209,31 +279,39 @@ impl Fleet {
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
-            .unwrap_or_else(|error| panic!("start {SSHD}: {error}"));
+            .map_err(SshdError::io(format!("start {SSHD}")))?;
         host.child = Some(child);
+        Ok(())
     }
 
     /// Polls until sshd has written its PidFile (after binding) and accepts a
     /// TCP connection; fails at once if it exited.
-    fn wait_ready(&mut self, i: usize) {
+    fn wait_ready(&mut self, i: usize) -> Result<(), SshdError> {
         let started = Instant::now();
-        let address = SocketAddr::from((self.hosts[i].ip, 22));
+        let address = self.socket_address(i);
         let pid_file = self.hosts[i].dir.join("sshd.pid");
         loop {
             let child = self.hosts[i].child.as_mut().expect("a launched sshd");
-            if let Some(status) = child.try_wait().expect("poll sshd") {
-                panic!("sshd on {address} exited ({status}):\n{}", self.log(i));
+            if let Some(status) = child.try_wait().map_err(SshdError::io("poll sshd"))? {
+                self.hosts[i].child = None;
+                return Err(SshdError::Exited {
+                    address,
+                    status,
+                    log: self.log(i),
+                });
             }
             if pid_file.exists()
                 && TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_ok()
             {
-                return;
+                return Ok(());
             }
-            assert!(
-                started.elapsed() < START_DEADLINE,
-                "sshd on {address} did not listen within {START_DEADLINE:?}:\n{}",
-                self.log(i)
-            );
+            if started.elapsed() >= START_DEADLINE {
+                return Err(SshdError::NotListening {
+                    address,
+                    after: START_DEADLINE,
+                    log: self.log(i),
+                });
+            }
             std::thread::sleep(Duration::from_millis(5));
         }
     }
@@ -247,26 +325,16 @@ impl Drop for Fleet {
     }
 }
 
-/// Fails with the fix when this machine cannot run a fleet.
-fn preflight() {
-    assert!(
-        Path::new(SSHD).is_file(),
-        "{SSHD} is missing: run scripts/setup (it installs openssh-server)"
-    );
-    assert!(
-        command_output("id", &["-u"]) == "0",
-        "the sshd fleet binds port 22 on 127.x addresses: run the tests as root"
-    );
-    fs::create_dir_all("/run/sshd").expect("create /run/sshd (sshd's privilege separation dir)");
-}
-
 /// An address block 127.A.B.* for a new fleet: unique among this process's
 /// fleets, mixed with the pid across processes, and skipped if anything
 /// (say, an sshd left over from a killed run) already answers there.
-fn free_block(n: usize) -> [u8; 2] {
+fn free_block(n: usize) -> Result<[u8; 2], SshdError> {
     let pid = std::process::id();
     loop {
         let sequence = FLEETS.fetch_add(1, Ordering::Relaxed);
+        if sequence >= 1024 {
+            return Err(SshdError::NoFreeBlock { hosts: n });
+        }
         let a = 1 + (pid % 250) as u8;
         let b = (sequence % 256) as u8;
         let taken = (0..n).any(|i| {
@@ -275,63 +343,7 @@ fn free_block(n: usize) -> [u8; 2] {
                 .is_ok()
         });
         if !taken {
-            return [a, b];
+            return Ok([a, b]);
         }
-        assert!(sequence < 1024, "no free 127.x address block for a fleet");
     }
-}
-
-/// Writes a new passphrase-less ed25519 key pair: `path` and `path.pub`.
-fn keygen(path: &Path) {
-    let status = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "azlin-test", "-f"])
-        .arg(path)
-        .stdin(Stdio::null())
-        .status()
-        .expect("run ssh-keygen (openssh-client)");
-    assert!(status.success(), "ssh-keygen failed for {}", path.display());
-}
-
-/// Every process below `pid`: sshd's per-connection children and what they run.
-fn descendants(pid: u32) -> Vec<u32> {
-    let parents = parent_table();
-    let mut found = vec![pid];
-    let mut next = 0;
-    while next < found.len() {
-        let parent = found[next];
-        found.extend(
-            parents
-                .iter()
-                .filter(|(_, p)| *p == parent)
-                .map(|(c, _)| *c),
-        );
-        next += 1;
-    }
-    found.remove(0);
-    found
-}
-
-/// (pid, parent pid) of every process.
-fn parent_table() -> Vec<(u32, u32)> {
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|entry| {
-            let pid = entry.ok()?.file_name().to_str()?.parse::<u32>().ok()?;
-            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            // Fields after the parenthesised command name: state, ppid, …
-            let (_, rest) = stat.rsplit_once(')')?;
-            let parent = rest.split_whitespace().nth(1)?.parse::<u32>().ok()?;
-            Some((pid, parent))
-        })
-        .collect()
-}
-
-fn command_output(program: &str, args: &[&str]) -> String {
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|error| panic!("run {program}: {error}"));
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
 }

@@ -10,8 +10,10 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
+use super::SshdError;
+
 /// A running delay proxy; it runs on its own thread and runtime, so sync and
-/// async tests alike can use it. Dropping it stops it and its connections.
+/// async callers alike can use it. Dropping it stops it and its connections.
 #[derive(Debug)]
 pub struct DelayProxy {
     address: SocketAddr,
@@ -24,32 +26,47 @@ impl DelayProxy {
     /// connection to `upstream`, every byte held back `one_way` in each
     /// direction. Connecting upstream waits one round trip first, as a TCP
     /// handshake over that link would.
+    ///
+    /// # Panics
+    /// With [`DelayProxy::try_start`]'s error: a convenience for tests.
     pub fn start(upstream: SocketAddr, listen_ip: IpAddr, one_way: Duration) -> DelayProxy {
+        DelayProxy::try_start(upstream, listen_ip, one_way)
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// [`DelayProxy::start`], failing if the address cannot be bound.
+    pub fn try_start(
+        upstream: SocketAddr,
+        listen_ip: IpAddr,
+        one_way: Duration,
+    ) -> Result<DelayProxy, SshdError> {
+        let what = format!("bind a delay proxy on {listen_ip}:{}", upstream.port());
         let listener = std::net::TcpListener::bind((listen_ip, upstream.port()))
-            .unwrap_or_else(|error| panic!("bind the delay proxy on {listen_ip}: {error}"));
-        listener
-            .set_nonblocking(true)
-            .expect("a non-blocking listener");
-        let address = listener.local_addr().expect("the proxy's address");
+            .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
+            .map_err(SshdError::io(what.clone()))?;
+        let address = listener.local_addr().map_err(SshdError::io(what.clone()))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(SshdError::io("start a delay proxy's runtime"))?;
+        let listener = {
+            let _context = runtime.enter();
+            TcpListener::from_std(listener).map_err(SshdError::io(what))?
+        };
         let (stop, stopped) = oneshot::channel();
         let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("the delay proxy's runtime");
             runtime.block_on(async move {
-                let listener = TcpListener::from_std(listener).expect("a tokio listener");
                 tokio::select! {
                     () = accept_loop(listener, upstream, one_way) => {}
                     _ = stopped => {}
                 }
             });
         });
-        DelayProxy {
+        Ok(DelayProxy {
             address,
             stop: Some(stop),
             thread: Some(thread),
-        }
+        })
     }
 
     /// Where clients connect.

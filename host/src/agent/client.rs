@@ -1,0 +1,208 @@
+//! The client's side: reach the agent (starting it when needed), check it
+//! is the same build, hand it a run and turn its replies back into a
+//! [`RunHandle`], so the run is shown exactly like one in-process.
+
+use super::wire::{self, Reply, Request, Status};
+use super::{AgentError, Place, identity, spawn};
+use crate::config::{Config, Paths};
+use crate::runtime::{Event, Outcome, RunHandle, RunRequest, Status as RunStatus, Stop};
+use std::io::ErrorKind;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::UnixStream;
+use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::{Notify, mpsc};
+
+/// Connections to an agent of another build before giving up: it stops
+/// when it sees us, and we start ours.
+const ATTEMPTS: usize = 5;
+
+/// Runs `request` on the agent, starting one if none serves this user and
+/// environment.
+pub async fn run(request: RunRequest, idle_timeout: Duration) -> Result<RunHandle, AgentError> {
+    let place = Place::current()?;
+    let stream = reach(&place, Some(idle_timeout))
+        .await?
+        .ok_or_else(|| AgentError::Protocol("no agent answered".into()))?;
+    let command = request.command.clone();
+    let (input, mut output) = stream.into_split();
+    let spec = Request::Run(Box::new(request.into()));
+    wire::send(&mut output, &spec).await.map_err(io(&place))?;
+    let (events_in, events) = mpsc::channel(256);
+    let (answers, answered) = mpsc::channel(1);
+    let cancel = Arc::new(Notify::new());
+    tokio::spawn(speak(output, answered, cancel.clone()));
+    let outcome = tokio::spawn(hear(input, events_in, cancel.clone(), command));
+    Ok(RunHandle::from_parts(events, answers, outcome, cancel))
+}
+
+/// The running agent's status; `None` if none is running.
+pub async fn status() -> Result<Option<Status>, AgentError> {
+    match ask(Request::Status).await? {
+        None => Ok(None),
+        Some(Reply::Status(status)) => Ok(Some(status)),
+        Some(other) => Err(unexpected(&other)),
+    }
+}
+
+/// Stops the running agent; whether one was running.
+pub async fn stop() -> Result<bool, AgentError> {
+    match ask(Request::Stop).await? {
+        None => Ok(false),
+        Some(Reply::Stopping) => Ok(true),
+        Some(other) => Err(unexpected(&other)),
+    }
+}
+
+/// `azlin cache stats|clear` on the running agent's open cache; `None` if
+/// no agent is running (the caller opens the cache itself).
+pub async fn cache(
+    paths: &Paths,
+    config: &Config,
+    clear: bool,
+) -> Result<Option<Vec<Event>>, AgentError> {
+    let request = Request::Cache {
+        paths: paths.clone(),
+        config: Box::new(config.clone()),
+        clear,
+    };
+    match ask(request).await? {
+        None => Ok(None),
+        Some(Reply::Events(events)) => Ok(Some(events)),
+        Some(Reply::Failed(why)) => Err(AgentError::Protocol(why)),
+        Some(other) => Err(unexpected(&other)),
+    }
+}
+
+/// Sends one request to a running agent (never starting one) and reads its reply.
+async fn ask(request: Request) -> Result<Option<Reply>, AgentError> {
+    let place = Place::current()?;
+    let Some(stream) = reach(&place, None).await? else {
+        return Ok(None);
+    };
+    let (mut input, mut output) = stream.into_split();
+    wire::send(&mut output, &request)
+        .await
+        .map_err(io(&place))?;
+    wire::receive(&mut input).await.map_err(io(&place))
+}
+
+/// A connection to this build's agent, past the hello. With `start`, an
+/// agent is started (with that idle timeout) when none answers; without,
+/// `None` means none runs.
+async fn reach(place: &Place, start: Option<Duration>) -> Result<Option<UnixStream>, AgentError> {
+    for _ in 0..ATTEMPTS {
+        let stream = match UnixStream::connect(&place.socket).await {
+            Ok(stream) => stream,
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    ErrorKind::NotFound | ErrorKind::ConnectionRefused
+                ) =>
+            {
+                match start {
+                    Some(idle_timeout) => spawn::start(place, idle_timeout).await?,
+                    None => return Ok(None),
+                }
+            }
+            Err(source) => return Err(io(place)(source)),
+        };
+        match hello(place, stream).await? {
+            Some(stream) => return Ok(Some(stream)),
+            None if start.is_none() => return Ok(None),
+            None => continue,
+        }
+    }
+    Err(AgentError::Protocol(format!(
+        "an agent of another build kept answering at {}",
+        place.socket.display()
+    )))
+}
+
+/// Says who we are; the stream back if the agent is our build, `None` if it
+/// is another (it is stopping).
+async fn hello(place: &Place, stream: UnixStream) -> Result<Option<UnixStream>, AgentError> {
+    let (mut input, mut output) = stream.into_split();
+    let hello = Request::Hello {
+        identity: identity::current(),
+    };
+    wire::send(&mut output, &hello).await.map_err(io(place))?;
+    match wire::receive(&mut input).await.map_err(io(place))? {
+        Some(Reply::Welcome { .. }) => {
+            Ok(Some(input.reunite(output).map_err(|error| {
+                AgentError::Protocol(error.to_string())
+            })?))
+        }
+        Some(Reply::Mismatch { identity }) => {
+            tracing::info!("the agent is another build ({identity}); starting ours");
+            Ok(None)
+        }
+        Some(Reply::Refused(why)) => Err(AgentError::Refused(why)),
+        Some(other) => Err(unexpected(&other)),
+        None => Err(AgentError::Protocol(
+            "the agent closed the connection".into(),
+        )),
+    }
+}
+
+/// Sends the user's answers and Ctrl-C to the agent until the run is dropped.
+async fn speak(
+    mut output: OwnedWriteHalf,
+    mut answered: mpsc::Receiver<bool>,
+    cancel: Arc<Notify>,
+) {
+    loop {
+        let request = tokio::select! {
+            answer = answered.recv() => match answer {
+                Some(answer) => Request::Answer(answer),
+                None => return,
+            },
+            () = cancel.notified() => Request::Cancel,
+        };
+        if wire::send(&mut output, &request).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Hands the agent's events on until its outcome arrives. An agent that
+/// goes away first gives an outcome that says so; a reader that went away
+/// (a closed pipe) cancels the run.
+async fn hear(
+    mut input: OwnedReadHalf,
+    events: mpsc::Sender<Event>,
+    cancel: Arc<Notify>,
+    command: String,
+) -> Outcome {
+    loop {
+        match wire::receive::<Reply>(&mut input).await {
+            Ok(Some(Reply::Event(event))) => {
+                if events.send(event).await.is_err() {
+                    cancel.notify_one();
+                }
+            }
+            Ok(Some(Reply::Outcome(outcome))) => return outcome,
+            Ok(Some(other)) => return stopped(command, Stop::Trap(format!("{other:?}"))),
+            Ok(None) | Err(_) => return stopped(command, Stop::AgentLost),
+        }
+    }
+}
+
+fn stopped(command: String, stop: Stop) -> Outcome {
+    Outcome {
+        command,
+        status: RunStatus::Stopped(stop),
+        log: String::new(),
+    }
+}
+
+fn unexpected(reply: &Reply) -> AgentError {
+    AgentError::Protocol(format!("unexpected reply {reply:?}"))
+}
+
+fn io(place: &Place) -> impl Fn(std::io::Error) -> AgentError + '_ {
+    |source| AgentError::Io {
+        socket: place.socket.clone(),
+        source,
+    }
+}

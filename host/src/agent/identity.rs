@@ -1,0 +1,22 @@
+//! Which azlin build a process is: a client only talks to an agent of the
+//! very same build, so an upgrade or rebuild never runs old code.
+
+use std::os::unix::fs::MetadataExt;
+
+/// This binary's version, path, size and modification time.
+pub fn current() -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let Ok(exe) = std::env::current_exe() else {
+        return version.to_string();
+    };
+    match exe.metadata() {
+        Ok(meta) => format!(
+            "{version} {} {} {}.{}",
+            exe.display(),
+            meta.size(),
+            meta.mtime(),
+            meta.mtime_nsec()
+        ),
+        Err(_) => format!("{version} {}", exe.display()),
+    }
+}

@@ -1,0 +1,40 @@
+//! The agent: a per-user process that keeps the API cache, SSH connections,
+//! tokens and compiled plugins warm across `azlin` runs. Clients talk to it
+//! over a unix socket in a directory only the user can enter; it runs each
+//! command with the same runtime as an in-process run and streams the
+//! events back. See `client` for the client's side, `server` for the agent's.
+
+mod client;
+mod connection;
+mod error;
+mod identity;
+mod place;
+mod server;
+mod spawn;
+mod wire;
+
+pub use client::{cache, run, status, stop};
+pub use error::AgentError;
+pub use place::Place;
+pub use server::serve;
+pub use wire::Status;
+
+use std::time::Duration;
+
+/// `[agent]` in config.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentSettings {
+    /// Run commands through the agent (else in-process, as `--no-agent`).
+    pub enabled: bool,
+    /// The agent exits after this long without a client.
+    pub idle_timeout: Duration,
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            idle_timeout: Duration::from_secs(600),
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Where a user's agent lives: a directory only the user can enter, and in
+//! it the socket, lock and log of the agent for one environment.
+
+use super::AgentError;
+use sha2::{Digest, Sha256};
+use std::fs::DirBuilder;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// Environment variables that change what a command sees (Azure identity
+/// and endpoints, azlin's directories, the home and search path). Clients
+/// whose values differ get agents of their own, since an agent keeps the
+/// environment it started with.
+const PREFIXES: [&str; 5] = ["AZURE_", "AZLIN_", "IDENTITY_", "MSI_", "IMDS_"];
+const NAMES: [&str; 4] = ["HOME", "PATH", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"];
+/// azlin variables that do not change what a command sees.
+const IGNORED: [&str; 2] = ["AZLIN_LOG", "AZLIN_NO_AGENT"];
+
+/// The files of one agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub dir: PathBuf,
+    pub socket: PathBuf,
+    /// Held by the running agent: one agent per socket.
+    pub lock: PathBuf,
+    /// Held by a client while it starts the agent, so racing clients start one.
+    pub spawn_lock: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Place {
+    /// The agent for this process's user and environment; the directory is
+    /// made (mode 700) if missing and refused if anyone else could enter it.
+    pub fn current() -> Result<Place, AgentError> {
+        let uid = current_uid();
+        let dir = match std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from) {
+            Some(runtime) if runtime.is_absolute() && runtime.is_dir() => runtime.join("azlin"),
+            _ => std::env::temp_dir().join(format!("azlin-{uid}")),
+        };
+        prepare(&dir, uid)?;
+        Ok(Place::in_dir(dir, &fingerprint(std::env::vars())))
+    }
+
+    fn in_dir(dir: PathBuf, fingerprint: &str) -> Place {
+        let file = |suffix: &str| dir.join(format!("agent-{fingerprint}.{suffix}"));
+        Place {
+            socket: file("sock"),
+            lock: file("lock"),
+            spawn_lock: file("spawn"),
+            log: file("log"),
+            dir,
+        }
+    }
+}
+
+/// The user this process runs as.
+pub fn current_uid() -> u32 {
+    std::fs::metadata("/proc/self").map_or(u32::MAX, |meta| meta.uid())
+}
+
+/// Makes `dir` (700) or checks it is the user's and closed to others.
+fn prepare(dir: &Path, uid: u32) -> Result<(), AgentError> {
+    let io = |source| AgentError::Dir {
+        dir: dir.into(),
+        source,
+    };
+    match DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => return Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(error) => return Err(io(error)),
+    }
+    let meta = std::fs::symlink_metadata(dir).map_err(io)?;
+    let unsafe_dir = |why: String| AgentError::UnsafeDir {
+        dir: dir.into(),
+        why,
+    };
+    if !meta.is_dir() {
+        return Err(unsafe_dir("it is not a directory".into()));
+    }
+    if meta.uid() != uid {
+        return Err(unsafe_dir(format!(
+            "it belongs to uid {}, not {uid}",
+            meta.uid()
+        )));
+    }
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(unsafe_dir(format!("its mode is {mode:o}")));
+    }
+    Ok(())
+}
+
+/// A short digest of the variables that shape a command, sorted by name.
+fn fingerprint(vars: impl Iterator<Item = (String, String)>) -> String {
+    let mut shaping: Vec<(String, String)> = vars
+        .filter(|(name, _)| {
+            (NAMES.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p)))
+                && !IGNORED.contains(&name.as_str())
+        })
+        .collect();
+    shaping.sort();
+    let mut digest = Sha256::new();
+    for (name, value) in &shaping {
+        digest.update(name.as_bytes());
+        digest.update(b"=");
+        digest.update(value.as_bytes());
+        digest.update(b"\0");
+    }
+    hex::encode(&digest.finalize()[..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn only_variables_that_shape_a_command_choose_the_agent() {
+        let base = fingerprint(vars(&[("HOME", "/h"), ("AZURE_TENANT_ID", "t")]));
+        let noise = fingerprint(vars(&[
+            ("AZURE_TENANT_ID", "t"),
+            ("HOME", "/h"),
+            ("TERM", "xterm"),
+            ("AZLIN_LOG", "debug"),
+        ]));
+        let other = fingerprint(vars(&[("HOME", "/h"), ("AZURE_TENANT_ID", "u")]));
+        assert_eq!(base, noise);
+        assert_ne!(base, other);
+    }
+
+    #[test]
+    fn a_directory_open_to_others_is_refused() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let dir = root.path().join("azlin");
+        prepare(&dir, current_uid()).expect("made");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let error = prepare(&dir, current_uid())
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            error.contains("mode is 755") && error.contains("chmod 700"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! The agent process: one per user and environment, holding the lock and
+//! the socket, serving clients until it has been idle for a while.
+
+use super::connection;
+use super::place::{Place, current_uid};
+use super::{AgentError, identity};
+use crate::config::Paths;
+use crate::runtime::Runtime;
+use std::fs::File;
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::net::UnixListener;
+use tokio::sync::Notify;
+
+/// How long a new agent waits for an old one (of another build) to let go.
+const LOCK_WAIT: Duration = Duration::from_secs(3);
+
+/// What every connection of the agent shares.
+pub struct Agent {
+    pub runtime: std::sync::Arc<Runtime>,
+    pub identity: String,
+    pub place: Place,
+    pub uid: u32,
+    pub started: Instant,
+    pub idle_timeout: Duration,
+    pub runs_served: AtomicU64,
+    clients: AtomicU64,
+    last_seen: Mutex<Instant>,
+    changed: Notify,
+    stop: Notify,
+}
+
+impl Agent {
+    /// Clients connected now.
+    pub fn clients_now(&self) -> u64 {
+        self.clients.load(Ordering::SeqCst)
+    }
+
+    /// Asks the agent to stop taking clients and exit once the current ones are done.
+    pub fn stop(&self) {
+        self.stop.notify_one();
+    }
+
+    fn arrive(&self) {
+        self.clients.fetch_add(1, Ordering::SeqCst);
+        self.changed.notify_waiters();
+    }
+
+    fn leave(&self) {
+        *self.last_seen.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+        self.clients.fetch_sub(1, Ordering::SeqCst);
+        self.changed.notify_waiters();
+    }
+
+    /// Returns once no client has been connected for `idle_timeout`.
+    async fn idle(&self) {
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if self.clients_now() > 0 {
+                changed.await;
+                continue;
+            }
+            let last = *self.last_seen.lock().unwrap_or_else(|e| e.into_inner());
+            tokio::select! {
+                () = tokio::time::sleep_until((last + self.idle_timeout).into()) => return,
+                () = changed => {}
+            }
+        }
+    }
+
+    /// Returns once no client is connected.
+    async fn drained(&self) {
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if self.clients_now() == 0 {
+                return;
+            }
+            changed.await;
+        }
+    }
+}
+
+/// Runs the agent for this process's environment: takes its lock, listens,
+/// writes `ready` on stdout for the client that started it, and serves
+/// until idle for `idle_timeout` or told to stop.
+pub async fn serve(idle_timeout: Duration) -> Result<(), AgentError> {
+    let place = Place::current()?;
+    let lock = take_lock(&place).await?;
+    let _ = std::fs::remove_file(&place.socket);
+    let io = |source| AgentError::Io {
+        socket: place.socket.clone(),
+        source,
+    };
+    let listener = UnixListener::bind(&place.socket).map_err(io)?;
+    let paths = Paths::resolve(None).map_err(|error| AgentError::Protocol(error.to_string()))?;
+    let runtime =
+        Runtime::resident(&paths).map_err(|error| AgentError::Protocol(error.to_string()))?;
+    let agent = std::sync::Arc::new(Agent {
+        runtime,
+        identity: identity::current(),
+        place: place.clone(),
+        uid: current_uid(),
+        started: Instant::now(),
+        idle_timeout,
+        runs_served: AtomicU64::new(0),
+        clients: AtomicU64::new(0),
+        last_seen: Mutex::new(Instant::now()),
+        changed: Notify::new(),
+        stop: Notify::new(),
+    });
+    announce_ready();
+    tracing::info!(
+        "agent {} serving {}",
+        std::process::id(),
+        place.socket.display()
+    );
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let agent = agent.clone();
+                    agent.arrive();
+                    tokio::spawn(async move {
+                        connection::serve(&agent, stream).await;
+                        agent.leave();
+                    });
+                }
+                Err(error) => tracing::warn!("accepting a client failed: {error}"),
+            },
+            () = agent.idle() => break,
+            () = agent.stop.notified() => break,
+        }
+    }
+    // Let a new agent start at once; the clients still here finish first.
+    drop(listener);
+    let _ = std::fs::remove_file(&place.socket);
+    drop(lock);
+    agent.drained().await;
+    Ok(())
+}
+
+/// The agent's lock, waiting a little for an agent of another build to go.
+async fn take_lock(place: &Place) -> Result<File, AgentError> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&place.lock)
+        .map_err(|source| AgentError::Dir {
+            dir: place.lock.clone(),
+            source,
+        })?;
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(AgentError::AlreadyRunning(place.socket.clone()));
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(AgentError::Dir {
+                    dir: place.lock.clone(),
+                    source,
+                });
+            }
+        }
+    }
+}
+
+/// Tells the client that started the agent that the socket is ready.
+fn announce_ready() {
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "ready").and_then(|()| stdout.flush());
+}

@@ -1,0 +1,50 @@
+//! Azure state kept between runs when one process serves many commands (the
+//! agent): ARM clients, with their tokens and HTTP connections, and the open
+//! API caches. A run in its own process has none of it.
+
+use super::ArmClient;
+use crate::cache::Cache;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Clients by endpoint, identity and subscription; caches by directory.
+#[derive(Debug, Default)]
+pub struct Warm {
+    clients: Mutex<HashMap<String, Arc<ArmClient>>>,
+    caches: Mutex<HashMap<PathBuf, Arc<Cache>>>,
+}
+
+impl Warm {
+    /// The client kept under `key`, or the one `make` builds, kept from now on.
+    pub fn client(&self, key: String, make: impl FnOnce() -> ArmClient) -> Arc<ArmClient> {
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients
+            .entry(key)
+            .or_insert_with(|| Arc::new(make()))
+            .clone()
+    }
+
+    /// The cache open at `path`, or the one `open` opens, kept from now on
+    /// (one that could not be opened, say while another process held it,
+    /// is tried again next time). Settings of later runs (TTLs, bounds)
+    /// apply once the process restarts.
+    pub fn cache(
+        &self,
+        path: &Path,
+        open: impl FnOnce() -> Option<Arc<Cache>>,
+    ) -> Option<Arc<Cache>> {
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(cache) = caches.get(path) {
+            return Some(cache.clone());
+        }
+        let cache = open()?;
+        caches.insert(path.to_path_buf(), cache.clone());
+        Some(cache)
+    }
+
+    /// How many caches are open.
+    pub fn open_caches(&self) -> usize {
+        self.caches.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}

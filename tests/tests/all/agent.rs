@@ -1,0 +1,314 @@
+//! The background agent: many clients at once, a build that changed, an
+//! agent killed mid-command, and clients it must refuse.
+
+use azlin_sim::{Options, Sim};
+use azlin_tests::fleet::Fleet;
+use azlin_tests::sim::{azlin_at, start};
+use azlin_tests::{Env, Output, Run};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A user whose commands go through an agent in a runtime directory of
+/// the test's own; the agent is stopped when the test ends.
+struct Agented {
+    env: Env,
+    sim: Sim,
+    runtime: tempfile::TempDir,
+}
+
+impl Agented {
+    async fn new(env: Env, options: Options) -> Self {
+        Self {
+            env,
+            sim: start(options).await,
+            runtime: tempfile::tempdir().expect("a runtime dir"),
+        }
+    }
+
+    fn agent_dir(&self) -> PathBuf {
+        self.runtime.path().join("azlin")
+    }
+
+    fn command(&self, args: &[&str]) -> Run {
+        azlin_at(&self.env, &self.sim, args).through_agent(self.runtime.path())
+    }
+
+    async fn azlin(&self, args: &[&str]) -> Output {
+        let run = self.command(args);
+        tokio::task::spawn_blocking(move || run.output())
+            .await
+            .expect("the run finishes")
+    }
+
+    /// The running agent's pid, from `azlin agent status`.
+    async fn agent_pid(&self) -> Option<u64> {
+        let status = self.azlin(&["agent", "status", "-o", "json"]).await;
+        assert_eq!(status.code, 0, "{}", status.stderr);
+        let json: serde_json::Value = serde_json::from_str(&status.stdout).ok()?;
+        json["agent"]["pid"].as_u64()
+    }
+}
+
+impl Drop for Agented {
+    fn drop(&mut self) {
+        let _ = self.command(&["agent", "stop"]).output();
+    }
+}
+
+fn vm_names(output: &Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&output.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", output.stdout));
+    json["vms"]
+        .as_array()
+        .expect("vms")
+        .iter()
+        .map(|vm| vm["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Waits until process `pid` has exited.
+fn wait_gone(pid: u64) {
+    let started = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "process {pid} is still running"
+        );
+        std::thread::park_timeout(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_clients_are_served_by_one_agent() {
+    let user = Agented::new(
+        Env::new(),
+        Options {
+            vms: 30,
+            ..Options::default()
+        },
+    )
+    .await;
+    let first = user.azlin(&["list", "-a", "--all", "-o", "json"]).await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let expected = vm_names(&first);
+    assert_eq!(expected.len(), 30);
+    let pid = user.agent_pid().await.expect("an agent runs");
+    let runs: Vec<_> = (0..50)
+        .map(|_| {
+            let run = user.command(&["list", "-a", "--all", "-o", "json"]);
+            std::thread::spawn(move || run.output())
+        })
+        .collect();
+    for run in runs {
+        let output = run.join().expect("a client thread");
+        assert_eq!(output.code, 0, "{}", output.stderr);
+        assert!(output.stderr.is_empty(), "no warning: {}", output.stderr);
+        assert_eq!(vm_names(&output), expected);
+    }
+    assert_eq!(
+        user.agent_pid().await,
+        Some(pid),
+        "the same agent served them all"
+    );
+    assert_eq!(
+        user.sim.state.counts().get("vm.listAll"),
+        Some(&2),
+        "the first list asked Azure (VMs, power states); the agent's cache answered the 50"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_of_another_build_restarts_the_agent() {
+    let user = Agented::new(Env::new(), Options::default()).await;
+    let copy = user.runtime.path().join("azlin-old");
+    std::fs::copy(azlin_tests::binary(), &copy).expect("copy the binary");
+    let old = user
+        .command(&["list", "-a", "-o", "json"])
+        .program(&copy)
+        .output();
+    assert_eq!(old.code, 0, "{}", old.stderr);
+    let status = user
+        .command(&["agent", "status", "-o", "json"])
+        .program(&copy)
+        .output();
+    let json: serde_json::Value = serde_json::from_str(&status.stdout).expect("status JSON");
+    let old_pid = json["agent"]["pid"]
+        .as_u64()
+        .expect("the old build's agent");
+    let new = user.azlin(&["list", "-a", "-o", "json"]).await;
+    assert_eq!(new.code, 0, "{}", new.stderr);
+    assert_eq!(vm_names(&new), vm_names(&old));
+    wait_gone(old_pid);
+    let new_pid = user.agent_pid().await.expect("this build's agent");
+    assert_ne!(new_pid, old_pid);
+}
+
+/// A user whose two VMs are `fleet`'s sshd hosts, through the agent.
+async fn fleet_user(fleet: &Fleet) -> Agented {
+    let env = Env::new();
+    let known_hosts = env.config_dir().join("known_hosts");
+    env.write_config(&format!(
+        "default_resource_group = \"rg-0\"\n\n[ssh]\nuser = \"{}\"\nkey = \"{}\"\nknown_hosts = \"{}\"\n",
+        Fleet::user(),
+        fleet.client_key().display(),
+        known_hosts.display()
+    ));
+    let options = Options {
+        vms: 2,
+        addresses: fleet.addresses(),
+        ..Options::default()
+    };
+    Agented::new(env, options).await
+}
+
+/// Waits until host `i`'s sshd log holds `text`.
+fn wait_for_log(fleet: &Fleet, i: usize, text: &str) {
+    let started = Instant::now();
+    while !fleet.log(i).contains(text) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "host {i} never logged {text:?}: {}",
+            fleet.log(i)
+        );
+        std::thread::park_timeout(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_the_run_in_the_agent_which_keeps_the_connections() {
+    let fleet = Fleet::start(2);
+    let user = fleet_user(&fleet).await;
+    let child = user
+        .command(&["batch", "command", "sleep 30", "--all"])
+        .spawn();
+    for host in 0..2 {
+        wait_for_log(&fleet, host, "Starting session: command");
+    }
+    Run::interrupt(&child);
+    let ended = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("the wait finishes")
+        .expect("the client exits");
+    let stderr = String::from_utf8_lossy(&ended.stderr);
+    assert_eq!(ended.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    // The agent signals each abandoned command and closes its channel; the
+    // root logins of the test fleet refuse the signal, which sshd logs.
+    for host in 0..2 {
+        wait_for_log(&fleet, host, "session_signal_req");
+    }
+    let again = user.azlin(&["batch", "command", "true", "--all"]).await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    for host in 0..2 {
+        assert_eq!(
+            fleet.accepted_connections(host),
+            1,
+            "the next run reused the agent's connection to host {host}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_killed_mid_command_is_reported_and_the_next_run_starts_a_new_one() {
+    let fleet = Fleet::start(2);
+    let user = fleet_user(&fleet).await;
+    let listed = user.azlin(&["list", "-a", "-o", "json"]).await;
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let pid = user.agent_pid().await.expect("an agent runs");
+    let child = user
+        .command(&["batch", "command", "sleep 30", "--all"])
+        .spawn();
+    for host in 0..2 {
+        wait_for_log(&fleet, host, "Starting session: command");
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let ended = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("the wait finishes")
+        .expect("the client exits");
+    let stderr = String::from_utf8_lossy(&ended.stderr);
+    assert_eq!(ended.status.code(), Some(70), "{stderr}");
+    assert!(
+        stderr.contains("the azlin agent running it went away")
+            && stderr.contains("run the command again"),
+        "{stderr}"
+    );
+    let again = user.azlin(&["list", "-a", "-o", "json"]).await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        vm_names(&again),
+        vm_names(&listed),
+        "the cache is still sound"
+    );
+    assert_ne!(user.agent_pid().await, Some(pid));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_user_is_refused_by_the_agent() {
+    let user = Agented::new(Env::new(), Options::default()).await;
+    assert_eq!(user.azlin(&["list", "-a"]).await.code, 0);
+    let socket = std::fs::read_dir(user.agent_dir())
+        .expect("the agent dir")
+        .map(|entry| entry.expect("an entry").path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "sock"))
+        .expect("the agent's socket");
+    // Open the way (as a careless admin might), so only the agent's own check stands.
+    for (path, mode) in [
+        (user.runtime.path(), 0o755),
+        (&user.agent_dir(), 0o711),
+        (&socket, 0o777),
+    ] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+    let stranger = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "perl", "-MIO::Socket::UNIX", "-e"])
+        .arg(
+            "my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die \"connect: $!\"; \
+             read($s, my $len, 4) == 4 or die 'no reply'; read($s, my $m, unpack('N', $len)); print $m",
+        )
+        .arg(&socket)
+        .output()
+        .expect("run setpriv(1) and perl");
+    let reply = String::from_utf8_lossy(&stranger.stdout);
+    assert!(
+        reply.contains("Refused") && reply.contains("uid 65534"),
+        "{reply} {}",
+        String::from_utf8_lossy(&stranger.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_directory_open_to_others_is_refused_and_the_command_runs_here() {
+    let user = Agented::new(Env::new(), Options::default()).await;
+    std::fs::create_dir(user.agent_dir()).expect("mkdir");
+    std::fs::set_permissions(user.agent_dir(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let listed = user.azlin(&["list", "-a", "-o", "json"]).await;
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(
+        listed.stderr.contains("its mode is 755")
+            && listed.stderr.contains("chmod 700")
+            && listed
+                .stderr
+                .contains("running the command in this process"),
+        "{}",
+        listed.stderr
+    );
+    assert!(!vm_names(&listed).is_empty(), "{}", listed.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_agent_runs_in_process_and_an_idle_agent_exits() {
+    let user = Agented::new(Env::new(), Options::default()).await;
+    assert_eq!(user.azlin(&["--no-agent", "list", "-a"]).await.code, 0);
+    assert_eq!(user.agent_pid().await, None, "--no-agent starts no agent");
+    user.env.write_config("[agent]\nidle_timeout = 1\n");
+    assert_eq!(user.azlin(&["list", "-a"]).await.code, 0);
+    let pid = user.agent_pid().await.expect("an agent runs");
+    wait_gone(pid);
+}
