@@ -4,7 +4,8 @@
 use azlin_sim::{Options, Sim};
 use azlin_tests::fleet::Fleet;
 use azlin_tests::sim::{azlin_at, start};
-use azlin_tests::{Env, Output, Run};
+use azlin_tests::{Env, Output, Run, fixtures};
+use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -311,4 +312,31 @@ async fn no_agent_runs_in_process_and_an_idle_agent_exits() {
     assert_eq!(user.azlin(&["list", "-a"]).await.code, 0);
     let pid = user.agent_pid().await.expect("an agent runs");
     wait_gone(pid);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_pipe_through_the_agent_exits_zero_and_the_agent_carries_on() {
+    let user = Agented::new(Env::new(), Options::default()).await;
+    user.env.install(fixtures::FLOOD, "flood");
+    let mut child = user.command(&["flood"]).spawn();
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).expect("some output arrives");
+    drop(stdout);
+    let ended = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("the wait finishes")
+        .expect("the client exits");
+    assert_eq!(
+        ended.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ended.stderr)
+    );
+    let status = user.azlin(&["agent", "status", "-o", "json"]).await;
+    let json: serde_json::Value = serde_json::from_str(&status.stdout).expect("status JSON");
+    assert_eq!(
+        json["agent"]["clients_now"], 1,
+        "the flood's connection is gone; only this status request is served: {json}"
+    );
 }

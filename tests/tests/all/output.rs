@@ -88,6 +88,7 @@ fn a_closed_pipe_exits_zero() {
         .arg("flood")
         .env("AZLIN_CONFIG_DIR", env.config_dir())
         .env("AZLIN_CACHE_DIR", env.cache_dir())
+        .env("AZLIN_NO_AGENT", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -118,6 +119,7 @@ fn on_a_terminal(env: &Env, args: &str, no_color: bool) -> String {
         .args(["-q", "-e", "-c", &command, "/dev/null"])
         .env("AZLIN_CONFIG_DIR", env.config_dir())
         .env("AZLIN_CACHE_DIR", env.cache_dir())
+        .env("AZLIN_NO_AGENT", "1")
         .env_remove("NO_COLOR");
     if no_color {
         script.env("NO_COLOR", "1");
