@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 pub mod sim;
 mod terminal;
+pub mod wait;
 
 /// The real-sshd fleet and the delay proxy live in the simulator crate.
 pub use azlin_sim::sshd::{delay, fleet};

@@ -4,11 +4,10 @@
 use azlin_sim::{Options, Sim};
 use azlin_tests::fleet::Fleet;
 use azlin_tests::sim::{azlin_at, start};
-use azlin_tests::{Env, Output, Run, fixtures};
+use azlin_tests::{Env, Output, Run, fixtures, wait};
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
 
 /// A user whose commands go through an agent in a runtime directory of
 /// the test's own; the agent is stopped when the test ends.
@@ -66,18 +65,6 @@ fn vm_names(output: &Output) -> Vec<String> {
         .iter()
         .map(|vm| vm["name"].as_str().unwrap_or_default().to_string())
         .collect()
-}
-
-/// Waits until process `pid` has exited.
-fn wait_gone(pid: u64) {
-    let started = Instant::now();
-    while Path::new(&format!("/proc/{pid}")).exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "process {pid} is still running"
-        );
-        std::thread::park_timeout(Duration::from_millis(20));
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,7 +127,7 @@ async fn a_client_of_another_build_restarts_the_agent() {
     let new = user.azlin(&["list", "-a", "-o", "json"]).await;
     assert_eq!(new.code, 0, "{}", new.stderr);
     assert_eq!(vm_names(&new), vm_names(&old));
-    wait_gone(old_pid);
+    wait::for_exit_of(old_pid);
     let new_pid = user.agent_pid().await.expect("this build's agent");
     assert_ne!(new_pid, old_pid);
 }
@@ -163,19 +150,6 @@ async fn fleet_user(fleet: &Fleet) -> Agented {
     Agented::new(env, options).await
 }
 
-/// Waits until host `i`'s sshd log holds `text`.
-fn wait_for_log(fleet: &Fleet, i: usize, text: &str) {
-    let started = Instant::now();
-    while !fleet.log(i).contains(text) {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "host {i} never logged {text:?}: {}",
-            fleet.log(i)
-        );
-        std::thread::park_timeout(Duration::from_millis(20));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_stops_the_run_in_the_agent_which_keeps_the_connections() {
     let fleet = Fleet::start(2);
@@ -184,20 +158,19 @@ async fn ctrl_c_stops_the_run_in_the_agent_which_keeps_the_connections() {
         .command(&["batch", "command", "sleep 30", "--all"])
         .spawn();
     for host in 0..2 {
-        wait_for_log(&fleet, host, "Starting session: command");
+        wait::for_log(&fleet, host, |log| {
+            log.contains("Starting session: command")
+        });
     }
     Run::interrupt(&child);
-    let ended = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("the wait finishes")
-        .expect("the client exits");
+    let ended = wait::for_child(child).await;
     let stderr = String::from_utf8_lossy(&ended.stderr);
     assert_eq!(ended.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     // The agent signals each abandoned command and closes its channel; the
     // root logins of the test fleet refuse the signal, which sshd logs.
     for host in 0..2 {
-        wait_for_log(&fleet, host, "session_signal_req");
+        wait::for_log(&fleet, host, |log| log.contains("session_signal_req"));
     }
     let again = user.azlin(&["batch", "command", "true", "--all"]).await;
     assert_eq!(again.code, 0, "{}", again.stderr);
@@ -221,17 +194,16 @@ async fn an_agent_killed_mid_command_is_reported_and_the_next_run_starts_a_new_o
         .command(&["batch", "command", "sleep 30", "--all"])
         .spawn();
     for host in 0..2 {
-        wait_for_log(&fleet, host, "Starting session: command");
+        wait::for_log(&fleet, host, |log| {
+            log.contains("Starting session: command")
+        });
     }
     let killed = std::process::Command::new("kill")
         .args(["-KILL", &pid.to_string()])
         .status()
         .expect("kill");
     assert!(killed.success());
-    let ended = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("the wait finishes")
-        .expect("the client exits");
+    let ended = wait::for_child(child).await;
     let stderr = String::from_utf8_lossy(&ended.stderr);
     assert_eq!(ended.status.code(), Some(70), "{stderr}");
     assert!(
@@ -311,7 +283,7 @@ async fn no_agent_runs_in_process_and_an_idle_agent_exits() {
     user.env.write_config("[agent]\nidle_timeout = 1\n");
     assert_eq!(user.azlin(&["list", "-a"]).await.code, 0);
     let pid = user.agent_pid().await.expect("an agent runs");
-    wait_gone(pid);
+    wait::for_exit_of(pid);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -323,10 +295,7 @@ async fn a_closed_pipe_through_the_agent_exits_zero_and_the_agent_carries_on() {
     let mut first = [0u8; 64];
     stdout.read_exact(&mut first).expect("some output arrives");
     drop(stdout);
-    let ended = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("the wait finishes")
-        .expect("the client exits");
+    let ended = wait::for_child(child).await;
     assert_eq!(
         ended.status.code(),
         Some(0),

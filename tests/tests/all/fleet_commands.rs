@@ -4,7 +4,7 @@
 use azlin_sim::{Options, Sim};
 use azlin_tests::fleet::Fleet;
 use azlin_tests::sim::{azlin, azlin_at, start};
-use azlin_tests::{Env, Output, Run};
+use azlin_tests::{Env, Output, Run, wait};
 use std::time::{Duration, Instant};
 
 /// VMs 3 and 7 of the simulator are stopped and deallocated: 8 of 10 run.
@@ -361,13 +361,10 @@ async fn ctrl_c_during_a_batch_disconnects_from_every_host_and_exits_130() {
     let env = user_env(&fleet);
     let child = azlin_at(&env, &sim, &["batch", "command", "sleep 60", "--all"]).spawn();
     for i in 0..3 {
-        wait_for_log(&fleet, i, |log| log.contains("Starting session: command"));
+        wait::for_log(&fleet, i, |log| log.contains("Starting session: command"));
     }
     Run::interrupt(&child);
-    let ended = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .expect("the wait finishes")
-        .expect("azlin exits");
+    let ended = wait::for_child(child).await;
     let stderr = String::from_utf8_lossy(&ended.stderr);
     assert_eq!(ended.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
@@ -376,7 +373,7 @@ async fn ctrl_c_during_a_batch_disconnects_from_every_host_and_exits_130() {
             let start = log.find("Starting session: command").unwrap_or(0);
             log[start..].to_string()
         };
-        let log = wait_for_log(&fleet, i, |log| {
+        let log = wait::for_log(&fleet, i, |log| {
             [
                 "Received disconnect from",
                 "Connection closed by",
@@ -390,21 +387,5 @@ async fn ctrl_c_during_a_batch_disconnects_from_every_host_and_exits_130() {
             "host {i} was told goodbye, not dropped: {}",
             session(&log)
         );
-    }
-}
-
-/// Host `i`'s sshd log once `done` holds for it (sshd writes it on its own time).
-fn wait_for_log(fleet: &Fleet, i: usize, done: impl Fn(&str) -> bool) -> String {
-    let started = Instant::now();
-    loop {
-        let log = fleet.log(i);
-        if done(&log) {
-            return log;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "host {i}'s sshd never logged it: {log}"
-        );
-        std::thread::park_timeout(Duration::from_millis(20));
     }
 }
