@@ -309,3 +309,30 @@ async fn a_closed_pipe_through_the_agent_exits_zero_and_the_agent_carries_on() {
         "the flood's connection is gone; only this status request is served: {json}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_from_a_run_in_the_agent_is_put_on_the_clients_terminal() {
+    let env = Env::new();
+    env.write_config("default_resource_group = \"rg-0\"\n");
+    let user = Agented::new(env, Options::default()).await;
+    let stop = user.command(&["batch", "stop", "--vm-pattern", "vm-0001"]);
+    let answered = tokio::task::spawn_blocking(move || stop.on_terminal("y\n"))
+        .await
+        .expect("the run finishes");
+    assert_eq!(answered.code, 0, "{}", answered.stdout);
+    assert!(
+        answered.stdout.contains("stop 1 VMs (vm-0001)? [y/N]"),
+        "{}",
+        answered.stdout
+    );
+    let listed = user.azlin(&["list", "--all", "-o", "json"]).await;
+    let json: serde_json::Value = serde_json::from_str(&listed.stdout).expect("list JSON");
+    let vm = json["vms"]
+        .as_array()
+        .expect("vms")
+        .iter()
+        .find(|vm| vm["name"] == "vm-0001")
+        .expect("vm-0001")
+        .clone();
+    assert_eq!(vm["status"], "Deallocated", "{vm}");
+}
