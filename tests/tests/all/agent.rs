@@ -247,6 +247,9 @@ async fn another_user_is_refused_by_the_agent() {
         .arg(&socket)
         .output()
         .expect("run setpriv(1) and perl");
+    // Closed again, so the test's own client may stop the agent at the end.
+    std::fs::set_permissions(user.agent_dir(), std::fs::Permissions::from_mode(0o700))
+        .expect("chmod");
     let reply = String::from_utf8_lossy(&stranger.stdout);
     assert!(
         reply.contains("Refused") && reply.contains("uid 65534"),
