@@ -19,6 +19,7 @@ read -r -a delays <<<"${DELAYS:-0 25}"
 runs="${RUNS:-10}"
 warmup="${WARMUP:-2}"
 curve="-o KexAlgorithms=curve25519-sha256"
+own_home="$HOME"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -120,7 +121,7 @@ key_exchanges() {
     azlin_kex="$(AZLIN_LOG=russh=debug "$azlin" batch command true --all 2>&1 >/dev/null |
         grep -o 'negotiated algorithms: Names { kex: Name("[^"]*")' | head -1 | sed 's/.*Name("\(.*\)")/\1/')"
     openssh_kex="$(ssh -v -n -F "$AZLIN_SIM_SSH_CONFIG" "$host" true 2>&1 |
-        sed -n 's/.*kex: algorithm: //p' | head -1)"
+        sed -n 's/.*kex: algorithm: //p' | tr -d '\r' | head -1)"
 }
 
 report_set() {
@@ -207,6 +208,7 @@ for hosts in "${host_counts[@]}"; do
         while read -r host; do ssh -F "$cfg" $control -O exit "$host" 2>/dev/null || true; done <"$list"
         report_set "**$hosts hosts, $([ "$delay" -eq 0 ] && echo "loopback" || echo "$((2 * delay)) ms added round trip")**; azlin negotiated \`$azlin_kex\`, OpenSSH's default is \`$openssh_kex\`:" >>"$section"
         stop_sim
+        export HOME="$own_home"
     done
 done
 

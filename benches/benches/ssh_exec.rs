@@ -58,34 +58,44 @@ impl Warm {
             _dir: dir,
             _fleet: fleet,
         };
-        warm.at_once(HOSTS);
+        assert_eq!(
+            warm.at_once(HOSTS),
+            0,
+            "the first exec on each host connects"
+        );
         assert_eq!(warm.pool.stats().opened, HOSTS as u64, "one login per host");
         warm
     }
 
-    /// `true` on the first `hosts` hosts, one after another.
-    fn in_turn(&self, hosts: usize) {
+    /// `true` on the first `hosts` hosts, one after another; how many ran
+    /// on an open connection.
+    fn in_turn(&self, hosts: usize) -> usize {
         self.tokio.block_on(async {
+            let mut reused = 0;
             for dest in &self.destinations[..hosts] {
-                exec(&self.pool, dest).await;
+                reused += usize::from(exec(&self.pool, dest).await);
             }
-        });
+            reused
+        })
     }
 
-    /// `true` on the first `hosts` hosts, all at once.
-    fn at_once(&self, hosts: usize) {
+    /// `true` on the first `hosts` hosts, all at once; how many ran on an
+    /// open connection.
+    fn at_once(&self, hosts: usize) -> usize {
         self.tokio.block_on(async {
             let mut execs = tokio::task::JoinSet::new();
             for dest in &self.destinations[..hosts] {
                 let (pool, dest) = (self.pool.clone(), dest.clone());
                 execs.spawn(async move { exec(&pool, &dest).await });
             }
-            execs.join_all().await;
-        });
+            let reused = execs.join_all().await;
+            reused.into_iter().filter(|&reused| reused).count()
+        })
     }
 }
 
-async fn exec(pool: &Pool, dest: &Destination) {
+/// Runs `true` on `dest`; whether it ran on an open connection.
+async fn exec(pool: &Pool, dest: &Destination) -> bool {
     let request = ExecRequest {
         command: "true".to_string(),
         stdin: None,
@@ -95,13 +105,14 @@ async fn exec(pool: &Pool, dest: &Destination) {
         .exec(dest, &request)
         .await
         .unwrap_or_else(|error| panic!("`true` on {dest}: {error}"));
-    assert!(output.reused && output.exit_code == Some(0), "{output:?}");
+    assert_eq!(output.exit_code, Some(0), "{output:?}");
+    output.reused
 }
 
 #[divan::bench]
 fn one_host(bencher: Bencher) {
     let warm = Warm::connect();
-    bencher.bench_local(|| warm.in_turn(1));
+    bencher.bench_local(|| assert_eq!(warm.in_turn(1), 1));
 }
 
 #[divan::bench]
@@ -109,7 +120,7 @@ fn ten_hosts_in_turn(bencher: Bencher) {
     let warm = Warm::connect();
     bencher
         .counter(ItemsCount::new(HOSTS))
-        .bench_local(|| warm.in_turn(HOSTS));
+        .bench_local(|| assert_eq!(warm.in_turn(HOSTS), HOSTS));
 }
 
 #[divan::bench]
@@ -117,5 +128,5 @@ fn ten_hosts_at_once(bencher: Bencher) {
     let warm = Warm::connect();
     bencher
         .counter(ItemsCount::new(HOSTS))
-        .bench_local(|| warm.at_once(HOSTS));
+        .bench_local(|| assert_eq!(warm.at_once(HOSTS), HOSTS));
 }
