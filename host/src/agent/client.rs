@@ -9,6 +9,7 @@ use crate::runtime::{Event, Outcome, RunHandle, RunRequest, Status as RunStatus,
 use std::io::ErrorKind;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::BufReader;
 use tokio::net::UnixStream;
 use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{Notify, mpsc};
@@ -169,11 +170,12 @@ async fn speak(
 /// goes away first gives an outcome that says so; a reader that went away
 /// (a closed pipe) cancels the run.
 async fn hear(
-    mut input: OwnedReadHalf,
+    input: OwnedReadHalf,
     events: mpsc::Sender<Event>,
     cancel: Arc<Notify>,
     command: String,
 ) -> Outcome {
+    let mut input = BufReader::with_capacity(64 << 10, input);
     loop {
         match wire::receive::<Reply>(&mut input).await {
             Ok(Some(Reply::Event(event))) => {

@@ -7,9 +7,13 @@ use crate::azure::Session;
 use crate::runtime::{Outcome, RunHandle, Status as RunStatus, Stop};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use tokio::io::{AsyncWriteExt, BufWriter};
 use tokio::net::UnixStream;
 use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::mpsc;
+
+/// Bytes of events gathered before a write to the client.
+const BATCH: usize = 64 << 10;
 
 /// Serves one connection to its end; failures are logged, never fatal.
 pub async fn serve(agent: &Arc<Agent>, stream: UnixStream) {
@@ -79,8 +83,9 @@ async fn run(
     agent: &Arc<Agent>,
     request: crate::runtime::RunRequest,
     input: OwnedReadHalf,
-    mut output: OwnedWriteHalf,
+    output: OwnedWriteHalf,
 ) -> std::io::Result<()> {
+    let mut output = BufWriter::with_capacity(BATCH, output);
     agent.runs_served.fetch_add(1, Ordering::Relaxed);
     let mut handle = agent.runtime.run(request);
     let mut client = listen(input);
@@ -88,7 +93,13 @@ async fn run(
     loop {
         tokio::select! {
             event = handle.events.recv() => match event {
-                Some(event) => wire::send(&mut output, &Reply::Event(event)).await?,
+                Some(event) => {
+                    wire::queue(&mut output, &Reply::Event(event)).await?;
+                    while let Ok(event) = handle.events.try_recv() {
+                        wire::queue(&mut output, &Reply::Event(event)).await?;
+                    }
+                    output.flush().await?;
+                }
                 None => break,
             },
             request = client.recv(), if listening => listening = heed(&handle, request).await,

@@ -8,6 +8,7 @@ use crate::config::Paths;
 use crate::runtime::Runtime;
 use std::fs::File;
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -26,6 +27,8 @@ pub struct Agent {
     pub started: Instant,
     pub idle_timeout: Duration,
     pub runs_served: AtomicU64,
+    /// The inode of the socket this agent bound, so it only ever removes its own.
+    socket_inode: Option<u64>,
     clients: AtomicU64,
     last_seen: Mutex<Instant>,
     changed: Notify,
@@ -38,9 +41,21 @@ impl Agent {
         self.clients.load(Ordering::SeqCst)
     }
 
-    /// Asks the agent to stop taking clients and exit once the current ones are done.
+    /// Asks the agent to stop taking clients and exit once the current ones
+    /// are done. The socket goes at once, so the next client starts a new agent.
     pub fn stop(&self) {
+        self.withdraw();
         self.stop.notify_one();
+    }
+
+    /// Removes the socket from the directory if it is still this agent's
+    /// (a newer agent may have bound the path since).
+    fn withdraw(&self) {
+        let ours = std::fs::symlink_metadata(&self.place.socket)
+            .is_ok_and(|meta| Some(meta.ino()) == self.socket_inode);
+        if ours {
+            let _ = std::fs::remove_file(&self.place.socket);
+        }
     }
 
     fn arrive(&self) {
@@ -98,6 +113,9 @@ pub async fn serve(idle_timeout: Duration) -> Result<(), AgentError> {
         source,
     };
     let listener = UnixListener::bind(&place.socket).map_err(io)?;
+    let socket_inode = std::fs::symlink_metadata(&place.socket)
+        .ok()
+        .map(|meta| meta.ino());
     let paths = Paths::resolve(None).map_err(|error| AgentError::Protocol(error.to_string()))?;
     let runtime =
         Runtime::resident(&paths).map_err(|error| AgentError::Protocol(error.to_string()))?;
@@ -109,6 +127,7 @@ pub async fn serve(idle_timeout: Duration) -> Result<(), AgentError> {
         started: Instant::now(),
         idle_timeout,
         runs_served: AtomicU64::new(0),
+        socket_inode,
         clients: AtomicU64::new(0),
         last_seen: Mutex::new(Instant::now()),
         changed: Notify::new(),
@@ -139,7 +158,7 @@ pub async fn serve(idle_timeout: Duration) -> Result<(), AgentError> {
     }
     // Let a new agent start at once; the clients still here finish first.
     drop(listener);
-    let _ = std::fs::remove_file(&place.socket);
+    agent.withdraw();
     drop(lock);
     agent.drained().await;
     Ok(())

@@ -105,8 +105,18 @@ pub struct Status {
     pub resident: ResidentStats,
 }
 
-/// Writes one message.
+/// Writes one message and flushes it.
 pub async fn send<T: Serialize>(
+    out: &mut (impl AsyncWrite + Unpin),
+    message: &T,
+) -> io::Result<()> {
+    queue(out, message).await?;
+    out.flush().await
+}
+
+/// Writes one message into `out`'s buffer; the caller flushes (a run's
+/// events go out in batches, not a write per row).
+pub async fn queue<T: Serialize>(
     out: &mut (impl AsyncWrite + Unpin),
     message: &T,
 ) -> io::Result<()> {
@@ -115,8 +125,7 @@ pub async fn send<T: Serialize>(
     let mut frame = Vec::with_capacity(bytes.len() + 4);
     frame.extend_from_slice(&length.to_be_bytes());
     frame.extend_from_slice(&bytes);
-    out.write_all(&frame).await?;
-    out.flush().await
+    out.write_all(&frame).await
 }
 
 /// Reads one message; `None` when the other side closed between messages.

@@ -126,6 +126,11 @@ async fn a_client_of_another_build_restarts_the_agent() {
         .expect("the old build's agent");
     let new = user.azlin(&["list", "-a", "-o", "json"]).await;
     assert_eq!(new.code, 0, "{}", new.stderr);
+    assert!(
+        new.stderr.is_empty(),
+        "it ran on a new agent: {}",
+        new.stderr
+    );
     assert_eq!(vm_names(&new), vm_names(&old));
     wait::for_exit_of(old_pid);
     let new_pid = user.agent_pid().await.expect("this build's agent");
