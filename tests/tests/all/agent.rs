@@ -155,18 +155,22 @@ async fn fleet_user(fleet: &Fleet) -> Agented {
     Agented::new(env, options).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ctrl_c_stops_the_run_in_the_agent_which_keeps_the_connections() {
-    let fleet = Fleet::start(2);
-    let user = fleet_user(&fleet).await;
+/// `batch command "sleep 30"` in the background, once it runs on both hosts.
+fn sleeping_batch(user: &Agented, fleet: &Fleet) -> std::process::Child {
     let child = user
         .command(&["batch", "command", "sleep 30", "--all"])
         .spawn();
     for host in 0..2 {
-        wait::for_log(&fleet, host, |log| {
-            log.contains("Starting session: command")
-        });
+        wait::for_log(fleet, host, |log| log.contains("Starting session: command"));
     }
+    child
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_the_run_in_the_agent_which_keeps_the_connections() {
+    let fleet = Fleet::start(2);
+    let user = fleet_user(&fleet).await;
+    let child = sleeping_batch(&user, &fleet);
     Run::interrupt(&child);
     let ended = wait::for_child(child).await;
     let stderr = String::from_utf8_lossy(&ended.stderr);
@@ -195,14 +199,7 @@ async fn an_agent_killed_mid_command_is_reported_and_the_next_run_starts_a_new_o
     let listed = user.azlin(&["list", "-a", "-o", "json"]).await;
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     let pid = user.agent_pid().await.expect("an agent runs");
-    let child = user
-        .command(&["batch", "command", "sleep 30", "--all"])
-        .spawn();
-    for host in 0..2 {
-        wait::for_log(&fleet, host, |log| {
-            log.contains("Starting session: command")
-        });
-    }
+    let child = sleeping_batch(&user, &fleet);
     let killed = std::process::Command::new("kill")
         .args(["-KILL", &pid.to_string()])
         .status()
