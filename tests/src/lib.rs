@@ -155,12 +155,17 @@ impl Run {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        self.give_environment(&mut command);
+        Self { command }
+    }
+
+    /// Gives `command` (started with `env_clear`) this run's environment.
+    fn give_environment(&self, command: &mut Command) {
         for (key, value) in self.command.get_envs() {
             if let Some(value) = value {
                 command.env(key, value);
             }
         }
-        Self { command }
     }
 
     /// Runs to completion (killing it past the hang guard).

@@ -43,11 +43,7 @@ impl Run {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        for (key, value) in self.command.get_envs() {
-            if let Some(value) = value {
-                script.env(key, value);
-            }
-        }
+        self.give_environment(&mut script);
         let mut child = script.spawn().expect("run script(1) (util-linux)");
         let mut stdin = child.stdin.take().expect("piped stdin");
         stdin

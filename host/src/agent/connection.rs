@@ -62,7 +62,13 @@ async fn converse(agent: &Arc<Agent>, stream: UnixStream) -> std::io::Result<()>
                 Arc::new(*config),
                 agent.runtime.warm().unwrap_or_default(),
             );
-            let reply = match crate::cli::cache_events(session.api_cache().as_deref(), clear) {
+            let events = match session.api_cache() {
+                Some(cache) => crate::cli::cache_events(&cache, clear),
+                None => Err(anyhow::anyhow!(
+                    "the API cache could not be opened; see the agent's log"
+                )),
+            };
+            let reply = match events {
                 Ok(events) => Reply::Events(events),
                 Err(error) => Reply::Failed(error.to_string()),
             };

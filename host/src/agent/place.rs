@@ -53,6 +53,16 @@ impl Place {
     }
 }
 
+/// Opens (making it if needed) one of the agent's lock files, whose lock
+/// is what counts, not its contents.
+pub fn lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+}
+
 /// The user this process runs as.
 pub fn current_uid() -> u32 {
     std::fs::metadata("/proc/self").map_or(u32::MAX, |meta| meta.uid())

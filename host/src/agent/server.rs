@@ -2,7 +2,7 @@
 //! the socket, serving clients until it has been idle for a while.
 
 use super::connection;
-use super::place::{Place, current_uid};
+use super::place::{Place, current_uid, lock_file};
 use super::{AgentError, identity};
 use crate::config::Paths;
 use crate::runtime::Runtime;
@@ -166,15 +166,10 @@ pub async fn serve(idle_timeout: Duration) -> Result<(), AgentError> {
 
 /// The agent's lock, waiting a little for an agent of another build to go.
 async fn take_lock(place: &Place) -> Result<File, AgentError> {
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&place.lock)
-        .map_err(|source| AgentError::Dir {
-            dir: place.lock.clone(),
-            source,
-        })?;
+    let file = lock_file(&place.lock).map_err(|source| AgentError::Dir {
+        dir: place.lock.clone(),
+        source,
+    })?;
     let deadline = Instant::now() + LOCK_WAIT;
     loop {
         match file.try_lock() {

@@ -2,6 +2,7 @@
 //! process group of its own (so the terminal's Ctrl-C does not reach it),
 //! its stderr in a log, and `ready` on its stdout when it listens.
 
+use super::place::lock_file;
 use super::{AgentError, Place};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -55,12 +56,7 @@ pub async fn start(place: &Place, idle_timeout: Duration) -> Result<UnixStream, 
 
 /// Waits for other clients starting the agent; the turn lasts while the file is held.
 async fn take_turn(place: &Place) -> Result<File, AgentError> {
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&place.spawn_lock)
-        .map_err(AgentError::Spawn)?;
+    let file = lock_file(&place.spawn_lock).map_err(AgentError::Spawn)?;
     let locked = tokio::task::spawn_blocking(move || file.lock().map(|()| file));
     match tokio::time::timeout(START_WAIT, locked).await {
         Ok(Ok(Ok(file))) => Ok(file),

@@ -27,33 +27,31 @@ impl TableSink {
         }
     }
 
-    /// Writes `event` to `out`, through the screen on a terminal.
-    fn write(&mut self, event: Event, out: &mut dyn Write) -> io::Result<()> {
+    /// Runs `draw` on `out`, or on a terminal into the screen, which
+    /// decides when the bytes reach `out`.
+    fn drawn(
+        &mut self,
+        out: &mut dyn Write,
+        draw: impl FnOnce(&mut Self, &mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
         let Some(mut screen) = self.screen.take() else {
-            return self.draw(event, out);
+            return draw(self, out);
         };
         let mut bytes = Vec::new();
-        let drawn = self
-            .draw(event, &mut bytes)
-            .and_then(|()| screen.write(&bytes, out));
+        let written = draw(self, &mut bytes).and_then(|()| screen.write(&bytes, out));
         self.screen = Some(screen);
-        drawn
+        written
     }
 
     /// Ends a snapshot: drawn over the last one on a terminal, else
     /// followed by the next after an empty line.
     fn end_frame(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let Some(mut screen) = self.screen.take() else {
-            return self.flush_table(out);
-        };
-        let mut bytes = Vec::new();
-        let shown = self
-            .flush_table(&mut bytes)
-            .and_then(|()| screen.write(&bytes, out))
-            .and_then(|()| screen.show(out));
-        self.screen = Some(screen);
-        self.wrote_block = false;
-        shown
+        self.drawn(out, Self::flush_table)?;
+        if let Some(screen) = &mut self.screen {
+            screen.show(out)?;
+            self.wrote_block = false;
+        }
+        Ok(())
     }
 
     fn new_table(&self) -> Table {
@@ -126,18 +124,16 @@ impl Sink for TableSink {
     fn event(&mut self, event: Event, out: &mut dyn Write) -> io::Result<()> {
         match event {
             Event::Frame => self.end_frame(out),
-            event => self.write(event, out),
+            event => self.drawn(out, |sink, out| sink.draw(event, out)),
         }
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let Some(mut screen) = self.screen.take() else {
-            return self.flush_table(out);
-        };
-        let mut bytes = Vec::new();
-        self.flush_table(&mut bytes)?;
-        screen.write(&bytes, out)?;
-        screen.finish(out)
+        self.drawn(out, Self::flush_table)?;
+        match &mut self.screen {
+            Some(screen) => screen.finish(out),
+            None => Ok(()),
+        }
     }
 }
 

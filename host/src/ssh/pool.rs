@@ -12,7 +12,7 @@ use russh::Channel;
 use russh::client::{self, Msg};
 use russh::keys::PrivateKey;
 use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedSemaphorePermit, Semaphore};
-use tokio::task::AbortHandle;
+use tokio::task::{AbortHandle, JoinSet};
 
 use super::connection::{ChannelError, Connection, client_config, protocol_error};
 use super::exec::{self, ExecOutput, ExecRequest};
@@ -151,13 +151,17 @@ impl Pool {
     /// exec still running on it (a run that ends, or is interrupted). The
     /// pool stays usable and reconnects on demand.
     pub async fn close_all(&self) {
+        // All at once: each goodbye may wait for its socket, and a hung host
+        // must not hold up the others.
+        let mut goodbyes = JoinSet::new();
         for slot in self.inner.slots() {
-            let mut connection = slot.lock().await;
-            if let Some(connection) = connection.take() {
+            let taken = slot.lock().await.take();
+            if let Some(connection) = taken {
                 self.inner.open_now.fetch_sub(1, Ordering::Relaxed);
-                connection.disconnect("closing").await;
+                goodbyes.spawn(async move { connection.disconnect("closing").await });
             }
         }
+        goodbyes.join_all().await;
     }
 }
 

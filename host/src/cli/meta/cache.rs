@@ -25,14 +25,11 @@ pub async fn run(command: CacheCommand, settings: &Settings) -> anyhow::Result<u
     }
     let (ttls, bounds) = settings.config.cache()?;
     let cache = Cache::open(&settings.paths.api_cache(), ttls, bounds, LOCK_WAIT)?;
-    present::events(events(Some(&cache), clear)?, settings).await
+    present::events(events(&cache, clear)?, settings).await
 }
 
 /// What `cache stats` (or `clear`, which empties it) shows for `cache`.
-pub fn events(cache: Option<&Cache>, clear: bool) -> anyhow::Result<Vec<Event>> {
-    let Some(cache) = cache else {
-        anyhow::bail!("the API cache could not be opened; see the agent's log");
-    };
+pub fn events(cache: &Cache, clear: bool) -> anyhow::Result<Vec<Event>> {
     if clear {
         let removed = cache.clear()?;
         return Ok(vec![Event::Text(format!(
