@@ -1,5 +1,6 @@
-//! Builds the fixture plugins (`plugins/fixture-*`) and exposes their paths
-//! as constants in `fixtures.rs`.
+//! Builds the fixture plugins (`plugins/fixture-*`) and the out-of-tree
+//! example plugin (`examples/disk-usage`), and exposes their paths as
+//! constants in `fixtures.rs`.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -15,7 +16,10 @@ fn main() {
         .iter()
         .map(|package| plugins.join(package))
         .collect();
-    let built = azlin_plugin_build::build(&packages, &dirs);
+    let mut built = azlin_plugin_build::build(&packages, &dirs);
+    built.push(azlin_plugin_build::build_out_of_tree(
+        &root.join("examples/disk-usage"),
+    ));
     let mut consts = String::new();
     for plugin in &built {
         writeln!(

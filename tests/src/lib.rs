@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod signing;
 pub mod sim;
 mod terminal;
 pub mod wait;
@@ -60,23 +61,58 @@ impl Env {
         self.config_dir().join("config.toml")
     }
 
-    /// Installs a fixture (or any file) as plugin `name`.
+    /// Installs a fixture (or any component) as plugin `name` the way a user
+    /// does, `azlin plugin install FILE --yes`: pinned, every capability it
+    /// imports granted.
     pub fn install(&self, source: &str, name: &str) -> PathBuf {
+        self.azlin(["plugin", "install", source, "--yes"]).success();
         let target = self.plugin_dir().join(format!("{name}.wasm"));
-        std::fs::copy(source, &target).expect("copy the plugin");
+        assert!(
+            target.is_file(),
+            "installing {source} did not make {}",
+            target.display()
+        );
         target
     }
 
-    /// Writes raw bytes as plugin `name`.
-    pub fn install_bytes(&self, bytes: &[u8], name: &str) -> PathBuf {
+    /// Puts raw bytes in the plugin directory as `name.wasm`, unapproved,
+    /// as a user copying a file there would.
+    pub fn drop_plugin(&self, bytes: &[u8], name: &str) -> PathBuf {
         let target = self.plugin_dir().join(format!("{name}.wasm"));
         std::fs::write(&target, bytes).expect("write the plugin");
+        target
+    }
+
+    /// Writes raw bytes to a file outside the plugin directory, for
+    /// `azlin plugin install`.
+    pub fn write_file(&self, bytes: &[u8], name: &str) -> PathBuf {
+        let target = self.root.path().join(name);
+        std::fs::write(&target, bytes).expect("write the file");
         target
     }
 
     /// Writes `config.toml`.
     pub fn write_config(&self, text: &str) {
         std::fs::write(self.config_file(), text).expect("write config.toml");
+    }
+
+    /// The system policy this environment's runs read (`AZLIN_SYSTEM_POLICY`,
+    /// honoured because the machine has no `/etc/azlin/policy.toml`).
+    pub fn system_policy(&self) -> PathBuf {
+        self.root.path().join("system-policy.toml")
+    }
+
+    /// Writes the ops team's system policy.
+    pub fn write_system_policy(&self, text: &str) -> PathBuf {
+        std::fs::write(self.system_policy(), text).expect("write the system policy");
+        self.system_policy()
+    }
+
+    /// The user's own policy, `~/.azlin/policy.toml`.
+    pub fn write_user_policy(&self, text: &str) -> PathBuf {
+        let path = self.config_dir().join("policy.toml");
+        std::fs::write(&path, text).expect("write the user policy");
+        path
     }
 
     /// Small limits, so hostile fixtures are stopped quickly.
@@ -108,6 +144,7 @@ impl Env {
             .env("HOME", self.root.path())
             .env("AZLIN_CONFIG_DIR", self.config_dir())
             .env("AZLIN_CACHE_DIR", self.cache_dir())
+            .env("AZLIN_SYSTEM_POLICY", self.system_policy())
             // In-process unless a test asks for the agent (`Run::through_agent`).
             .env("AZLIN_NO_AGENT", "1")
             .stdin(Stdio::null())

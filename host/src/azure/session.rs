@@ -22,6 +22,9 @@ pub struct Session {
     inventory: OnceCell<Result<Arc<Inventory>, String>>,
     /// The cache being opened in the background (see [`Session::prepare`]).
     opening: Mutex<Option<JoinHandle<Option<Arc<Cache>>>>>,
+    /// The cache once opened (or found unusable): sled admits one opening
+    /// at a time, so the inventory and the plugin's own entries share it.
+    cache: OnceLock<Option<Arc<Cache>>>,
     /// Clients and caches kept by a process that serves many runs.
     warm: Option<Arc<Warm>>,
 }
@@ -35,6 +38,7 @@ impl Session {
             scope: OnceLock::new(),
             inventory: OnceCell::new(),
             opening: Mutex::new(None),
+            cache: OnceLock::new(),
             warm: None,
         }
     }
@@ -121,19 +125,24 @@ impl Session {
         Ok(Inventory::new(client, self.api_cache()))
     }
 
-    /// The API cache: kept warm, or opened by [`Session::prepare`], or now;
-    /// `None` (with a warning) when it cannot be opened.
+    /// The API cache: kept warm, or opened by [`Session::prepare`], or now
+    /// (blocking), once per session; `None` (with a warning) when it cannot
+    /// be opened.
     pub fn api_cache(&self) -> Option<Arc<Cache>> {
         if let Some(warm) = &self.warm {
             return warm.cache(&self.paths.api_cache(), || {
                 open_cache(&self.paths, &self.config)
             });
         }
-        let opening = self.opening.lock().expect("opening lock").take();
-        match opening.map(JoinHandle::join) {
-            Some(Ok(cache)) => cache,
-            Some(Err(_)) | None => open_cache(&self.paths, &self.config),
-        }
+        self.cache
+            .get_or_init(|| {
+                let opening = self.opening.lock().expect("opening lock").take();
+                match opening.map(JoinHandle::join) {
+                    Some(Ok(cache)) => cache,
+                    Some(Err(_)) | None => open_cache(&self.paths, &self.config),
+                }
+            })
+            .clone()
     }
 }
 

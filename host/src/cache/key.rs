@@ -1,5 +1,6 @@
 //! Cache keys: an operation plus its parameters, sorted, so the same request
-//! always finds the same entry whatever order the caller named them in.
+//! always finds the same entry whatever order the caller named them in; a
+//! plugin's keys also carry the plugin's own name for the entry, verbatim.
 
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -63,8 +64,12 @@ impl Operation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
     pub operation: Operation,
-    /// Parameters sorted by name.
+    /// Parameters sorted by name: the entry's scope.
     pub params: Vec<(String, String)>,
+    /// A name within the scope, stored verbatim after it so that names
+    /// sharing a prefix share a byte prefix (a plugin's keys); empty for
+    /// API answers.
+    pub name: String,
 }
 
 impl Key {
@@ -75,11 +80,47 @@ impl Key {
             .map(|(name, value)| ((*name).into(), (*value).into()))
             .collect();
         params.sort();
-        Self { operation, params }
+        Self {
+            operation,
+            params,
+            name: String::new(),
+        }
     }
 
-    /// The stored key: `<operation>/<sha256 of the sorted parameters>`.
+    /// Plugin `plugin`'s entry `name` (`azlin:host/cache`): scoped by the
+    /// plugin's name, so no plugin reaches another's entries.
+    pub fn plugin(plugin: &str, name: &str) -> Self {
+        Self::new(Operation::Plugin, &[("plugin", plugin)]).named(name)
+    }
+
+    /// This key with `name` within its scope.
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The stored key: `<operation>/<sha256 of the sorted parameters>`, then
+    /// `/<name>` for a named entry.
     pub fn bytes(&self) -> Vec<u8> {
+        if self.name.is_empty() {
+            let mut bytes = self.scope_prefix();
+            bytes.pop();
+            return bytes;
+        }
+        self.prefix(&self.name)
+    }
+
+    /// The stored keys of every entry in this key's scope whose name starts
+    /// with `name_prefix` begin with these bytes. The scope has a fixed
+    /// width, so no scope's keys begin with another scope's prefix.
+    pub fn prefix(&self, name_prefix: &str) -> Vec<u8> {
+        let mut bytes = self.scope_prefix();
+        bytes.extend_from_slice(name_prefix.as_bytes());
+        bytes
+    }
+
+    /// `<operation>/<sha256 of the sorted parameters>/`.
+    fn scope_prefix(&self) -> Vec<u8> {
         let mut hasher = Sha256::new();
         for (name, value) in &self.params {
             hasher.update(name.as_bytes());
@@ -88,7 +129,7 @@ impl Key {
             hasher.update([0]);
         }
         format!(
-            "{}/{}",
+            "{}/{}/",
             self.operation.name(),
             hex::encode(&hasher.finalize()[..16])
         )
@@ -144,6 +185,37 @@ mod tests {
         let c = Key::new(Operation::PowerState, &[("resource_group", "rg1")]);
         assert_ne!(a.bytes(), b.bytes());
         assert_ne!(a.bytes(), c.bytes());
+    }
+
+    #[test]
+    fn a_plugins_names_are_verbatim_under_a_fixed_width_scope() {
+        let key = Key::plugin("top", "hosts/web-1");
+        let scope = Key::new(Operation::Plugin, &[("plugin", "top")]);
+        assert_eq!(key.params, scope.params);
+        assert!(key.bytes().starts_with(&scope.prefix("hosts/")));
+        assert!(key.bytes().ends_with(b"/hosts/web-1"));
+        assert!(
+            !Key::plugin("top", "other")
+                .bytes()
+                .starts_with(&scope.prefix("hosts/"))
+        );
+        // Another plugin whose name extends this one's shares no prefix.
+        let longer = Key::plugin("top2", "hosts/web-1").bytes();
+        assert!(!longer.starts_with(&scope.prefix("")));
+        assert_eq!(
+            key.bytes().len() - "hosts/web-1".len(),
+            longer.len() - "hosts/web-1".len()
+        );
+    }
+
+    #[test]
+    fn unnamed_keys_keep_their_layout() {
+        let key = Key::new(Operation::VmList, &[("resource_group", "rg")]);
+        let bytes = String::from_utf8(key.bytes()).expect("text");
+        let (operation, hash) = bytes.split_once('/').expect("a slash");
+        assert_eq!(operation, "vm_list");
+        assert_eq!(hash.len(), 32);
+        assert!(hash.bytes().all(|byte| byte.is_ascii_hexdigit()));
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! The persistent API cache (sled): deterministic keys, per-operation
 //! time-to-live, invalidation by pattern, bounded size, and hit/miss counts
-//! that survive the process.
+//! that survive the process; plugins' own entries live in it too, each
+//! plugin's within a quota.
 
 mod entry;
 mod error;
 mod key;
+mod scoped;
 mod stats;
 mod store;
 
 pub use error::CacheError;
 pub use key::{Key, Operation, Pattern};
+pub use scoped::PLUGIN_QUOTA;
 pub use stats::OperationStats;
 pub use store::{Bounds, Cache, Ttls};

@@ -66,13 +66,15 @@ impl Default for Bounds {
 pub struct Cache {
     path: PathBuf,
     db: sled::Db,
-    entries: sled::Tree,
+    pub(super) entries: sled::Tree,
     counters: sled::Tree,
     ttls: Ttls,
     bounds: Bounds,
     /// Hits and misses of this process, added to the stored counts on drop.
     session: Mutex<BTreeMap<Operation, (u64, u64)>>,
     puts: AtomicU64,
+    /// Held while a write within a quota measures its scope and stores.
+    pub(super) quota_writes: Mutex<()>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -117,6 +119,7 @@ impl Cache {
             bounds,
             session: Mutex::default(),
             puts: AtomicU64::new(0),
+            quota_writes: Mutex::default(),
         })
     }
 
@@ -148,6 +151,17 @@ impl Cache {
         value: &T,
         ttl: Duration,
     ) -> Result<(), CacheError> {
+        let entry = self.encode(key, value, ttl)?;
+        self.insert(key.bytes(), entry)
+    }
+
+    /// The stored form of `value` under `key` for `ttl`.
+    pub(super) fn encode<T: Serialize>(
+        &self,
+        key: &Key,
+        value: &T,
+        ttl: Duration,
+    ) -> Result<Vec<u8>, CacheError> {
         let now = now_ms();
         let header = Header {
             stored_at: now,
@@ -156,8 +170,12 @@ impl Cache {
             params: key.params.clone(),
             writer: entry::writer::<T>(),
         };
-        let entry = header.encode(&postcard::to_stdvec(value)?)?;
-        self.entries.insert(key.bytes(), entry)?;
+        Ok(header.encode(&postcard::to_stdvec(value)?)?)
+    }
+
+    /// Stores an encoded entry, enforcing the bounds every few puts.
+    pub(super) fn insert(&self, key: Vec<u8>, entry: Vec<u8>) -> Result<(), CacheError> {
+        self.entries.insert(key, entry)?;
         if self.puts.fetch_add(1, Ordering::Relaxed) % BOUNDS_EVERY == BOUNDS_EVERY - 1 {
             self.enforce_bounds()?;
         }
@@ -291,7 +309,8 @@ fn prefix(operation: Operation) -> Vec<u8> {
     format!("{}/", operation.name()).into_bytes()
 }
 
-fn now_ms() -> u64 {
+/// Milliseconds since the Unix epoch.
+pub(super) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()

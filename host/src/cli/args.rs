@@ -98,8 +98,50 @@ pub enum AgentCommand {
 /// `azlin plugin …`
 #[derive(Debug, Subcommand)]
 pub enum PluginCommand {
-    /// List plugins with version, sha256 and the capabilities they need
+    /// List plugins with version, sha256, the capabilities they need, and whether they may run
     List,
+    /// Approve a plugin file: pin its sha256, grant its capabilities, copy it into the plugin directory
+    Install {
+        /// The plugin component (.wasm); a minisign signature beside it (FILE.minisig) is checked too
+        file: PathBuf,
+        /// Grant only these capabilities (azure-read, azure-write, ssh-exec, cache)
+        #[arg(long, value_delimiter = ',', value_name = "CAP")]
+        grant: Vec<String>,
+        /// Grant every capability the plugin's imports need without asking
+        #[arg(short, long)]
+        yes: bool,
+        /// The publisher's signature, when it is not FILE.minisig
+        #[arg(long, value_name = "FILE")]
+        signature: Option<PathBuf>,
+    },
+    /// Let an installed plugin run again
+    Enable { name: String },
+    /// Keep an installed plugin, but refuse to run it
+    Disable { name: String },
+    /// Grant an installed plugin more capabilities
+    Grant {
+        name: String,
+        #[arg(required = true, value_delimiter = ',', value_name = "CAP")]
+        capabilities: Vec<String>,
+    },
+    /// Take capabilities back from an installed plugin
+    Revoke {
+        name: String,
+        #[arg(required = true, value_delimiter = ',', value_name = "CAP")]
+        capabilities: Vec<String>,
+    },
+    /// Uninstall a plugin: its file, signature and approval
+    Remove { name: String },
+    /// Check every installed plugin's bytes and signature against what was approved
+    Verify {
+        /// Only this plugin
+        name: Option<String>,
+    },
+    /// What a plugin (installed name or .wasm file) would be given, and why
+    Inspect {
+        /// An installed plugin's name, a built-in's, or a path to a .wasm file
+        plugin: String,
+    },
 }
 
 /// `azlin cache …`

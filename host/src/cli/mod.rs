@@ -53,8 +53,8 @@ async fn dispatch(raw: Vec<std::ffi::OsString>) -> anyhow::Result<u8> {
     };
     match cli.command {
         Some(Meta::External(args)) => external::run(args, &cli.global).await,
-        Some(Meta::Plugin(args::PluginCommand::List)) => {
-            meta::plugin_list::run(&Settings::resolve(&cli.global)?).await
+        Some(Meta::Plugin(command)) => {
+            meta::plugin::run(command, &Settings::resolve(&cli.global)?).await
         }
         Some(Meta::Cache(command)) => {
             meta::cache::run(command, &Settings::resolve(&cli.global)?).await

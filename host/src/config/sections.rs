@@ -3,7 +3,7 @@
 
 use super::{Config, ConfigError};
 use crate::agent::AgentSettings;
-use crate::cache::{Bounds, Operation, Ttls};
+use crate::cache::{Bounds, Operation, PLUGIN_QUOTA, Ttls};
 use crate::plugin::Limits;
 use crate::ssh::SshSettings;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,8 @@ impl Config {
     }
 
     /// Cache settings: `[cache]` `<operation>_ttl` in seconds (0 turns that
-    /// operation's caching off) and `max_mib`.
+    /// operation's caching off) and `max_mib` (`plugin_quota_mib` is read by
+    /// [`Config::plugin_cache_quota`]).
     pub fn cache(&self) -> Result<(Ttls, Bounds), ConfigError> {
         let mut ttls = Ttls::default();
         let mut bounds = Bounds::default();
@@ -46,6 +47,16 @@ impl Config {
             bounds.max_bytes = (mib * (1u64 << 20) as f64) as u64;
         }
         Ok((ttls, bounds))
+    }
+
+    /// Bytes each plugin may keep in the cache (`azlin:host/cache`):
+    /// `[cache] plugin_quota_mib`, defaulting to [`PLUGIN_QUOTA`].
+    pub fn plugin_cache_quota(&self) -> Result<u64, ConfigError> {
+        let mib = match self.section("cache")? {
+            Some(section) => section.number("plugin_quota_mib", false)?,
+            None => None,
+        };
+        Ok(mib.map_or(PLUGIN_QUOTA, |mib| (mib * (1u64 << 20) as f64) as u64))
     }
 
     /// SSH settings: `[ssh]` `user`, `key`, `known_hosts`, `port`,

@@ -35,9 +35,22 @@ impl Capability {
         }
     }
 
+    /// The capability named `name` in policies and on the command line.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|capability| capability.name() == name)
+    }
+
     /// Whether the capability reaches Azure (and so the API cache).
     pub fn is_azure(&self) -> bool {
         matches!(self, Capability::AzureRead | Capability::AzureWrite)
+    }
+
+    /// Whether the capability reads or writes the API cache: Azure's, and
+    /// `cache`, whose entries live there too.
+    pub fn uses_api_cache(&self) -> bool {
+        self.is_azure() || *self == Capability::Cache
     }
 
     /// The WIT interface (without version) that needs this capability.

@@ -97,6 +97,11 @@ impl Catalog {
         &self.plugin_dir
     }
 
+    /// Whether `name` is a built-in command.
+    pub fn is_builtin(&self, name: &str) -> bool {
+        builtin(name).is_some()
+    }
+
     /// The plugin for command `name`: a built-in if there is one, else the user's file.
     pub fn find(&self, name: &str) -> Option<Entry> {
         if builtin(name).is_some() {

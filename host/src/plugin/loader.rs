@@ -19,6 +19,7 @@ pub const PROVIDED: &[Capability] = &[
     Capability::AzureRead,
     Capability::AzureWrite,
     Capability::SshExec,
+    Capability::Cache,
 ];
 
 /// A plugin ready to run.

@@ -15,10 +15,11 @@ mod log;
 mod precompiled;
 mod spec;
 mod state;
+pub mod vetting;
 
 pub use bindings::types::{CommandInfo, OptionSpec, PositionalSpec, SubcommandSpec};
 pub use capabilities::Capability;
-pub use catalog::{Catalog, Entry, Origin};
+pub use catalog::{Bytes, Catalog, Entry, Origin};
 pub use engine::{EpochTicker, TICK, engine};
 pub use error::PluginError;
 pub use host::linker;

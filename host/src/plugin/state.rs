@@ -3,6 +3,7 @@
 
 use super::limits::{GuestClock, LimitExceeded, Limits, OutputBudget, StoreLimiter};
 use super::log::LogPipe;
+use super::vetting::Scope;
 use crate::azure::Session;
 use crate::config::Config;
 use crate::runtime::{Event, Format, Invocation};
@@ -22,6 +23,8 @@ pub struct OutputClosed;
 /// What the plugin may learn about its run through `host-info`.
 #[derive(Debug, Clone)]
 pub struct RunContext {
+    /// The plugin's own name, aliases resolved.
+    pub plugin: String,
     pub invocation: Invocation,
     pub config: Arc<Config>,
     /// Azure for this run; `None` while describing.
@@ -29,12 +32,15 @@ pub struct RunContext {
     /// The SSH pool for this run, or why the SSH settings are unusable;
     /// `None` while describing and for plugins without `ssh-exec`.
     pub ssh: Option<Result<Arc<Pool>, String>>,
+    /// Resource groups and fan-out size the plugin's policy allows.
+    pub scope: Scope,
 }
 
 impl RunContext {
     /// The context of a `describe` call: no user settings, table output.
     pub fn describing(command: &str) -> Self {
         Self {
+            plugin: command.into(),
             invocation: Invocation {
                 command: command.into(),
                 format: Format::Table,
@@ -46,6 +52,7 @@ impl RunContext {
             config: Arc::default(),
             azure: None,
             ssh: None,
+            scope: Scope::default(),
         }
     }
 }

@@ -5,6 +5,7 @@ mod delimited;
 mod json;
 mod progress;
 mod prompt;
+pub use prompt::ask;
 mod screen;
 mod table;
 mod value;

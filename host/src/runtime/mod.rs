@@ -14,6 +14,7 @@ pub use resident::{Resident, ResidentStats};
 use crate::azure::Session;
 use crate::config::{Config, Paths};
 use crate::plugin::bindings::types::{ParsedArg, ParsedArgs};
+use crate::plugin::vetting::{Grant, Vetting};
 use crate::plugin::{
     self, Capability, Catalog, EpochTicker, Limits, Loaded, Loader, PluginError, Precompiled,
     RunContext,
@@ -89,6 +90,7 @@ pub struct Runtime {
     catalog: Catalog,
     ticker: EpochTicker,
     loaded: Mutex<HashMap<String, Arc<Loaded>>>,
+    vetting: Vetting,
     /// Kept between runs when the runtime serves many (the agent).
     resident: Option<Resident>,
 }
@@ -125,6 +127,7 @@ impl Runtime {
             catalog: Catalog::new(&paths.plugin_dir),
             ticker,
             loaded: Mutex::default(),
+            vetting: Vetting::new(paths),
             resident,
         })
     }
@@ -160,9 +163,44 @@ impl Runtime {
         Ok(self.load_entry(&entry).await?)
     }
 
-    /// Loads a catalog entry, reusing one loaded before with the same bytes.
+    /// The files that decide which plugins may run.
+    pub fn vetting(&self) -> &Vetting {
+        &self.vetting
+    }
+
+    /// Loads a catalog entry that vetting admits, reusing one loaded before
+    /// with the same bytes.
     pub async fn load_entry(&self, entry: &plugin::Entry) -> Result<Arc<Loaded>, PluginError> {
+        Ok(self.admit(entry).await?.0)
+    }
+
+    /// Vets a catalog entry, loads it, and grants what its imports need: the
+    /// bytes are checked before they are compiled, the imports after.
+    pub async fn admit(&self, entry: &plugin::Entry) -> Result<(Arc<Loaded>, Grant), PluginError> {
         let bytes = entry.read()?;
+        let admitted = self.vetting.admit(entry, &bytes)?;
+        let loaded = self.compile(entry, bytes).await?;
+        let grant = admitted.grant(&loaded.capabilities)?;
+        Ok((loaded, grant))
+    }
+
+    /// Loads bytes for review before they are approved (`plugin install`,
+    /// `inspect`): not kept, and not held to the file's name.
+    pub async fn review(
+        &self,
+        entry: &plugin::Entry,
+        bytes: plugin::Bytes,
+    ) -> Result<Loaded, PluginError> {
+        let _ticking = self.ticker.hold();
+        self.loader.load(entry, bytes).await
+    }
+
+    /// Loads vetted bytes, reusing a plugin loaded before with the same digest.
+    async fn compile(
+        &self,
+        entry: &plugin::Entry,
+        bytes: plugin::Bytes,
+    ) -> Result<Arc<Loaded>, PluginError> {
         let known = self
             .loaded
             .lock()
@@ -208,8 +246,12 @@ impl Runtime {
 
     async fn execute(&self, request: RunRequest, io: plugin::RunIo, cancel: &Notify) -> Outcome {
         let command = request.command.clone();
-        let loaded = match self.load(&command).await {
-            Ok(loaded) => loaded,
+        let admitted = match self.catalog.find(&command) {
+            Some(entry) => self.admit(&entry).await.map_err(LoadError::from),
+            None => Err(LoadError::NotFound(command.clone())),
+        };
+        let (loaded, grant) = match admitted {
+            Ok(admitted) => admitted,
             Err(error) => {
                 return Outcome {
                     command,
@@ -227,7 +269,7 @@ impl Runtime {
             ),
             None => Session::new(request.paths, request.config.clone()),
         });
-        if loaded.capabilities.iter().any(Capability::is_azure) {
+        if loaded.capabilities.iter().any(Capability::uses_api_cache) {
             azure.prepare();
         }
         let ssh =
@@ -241,14 +283,17 @@ impl Runtime {
                     }
                 });
         let context = Arc::new(RunContext {
+            plugin: loaded.name.clone(),
             invocation: request.invocation,
             config: request.config,
             azure: Some(azure),
             ssh: ssh.clone(),
+            scope: grant.scope.clone(),
         });
+        let limits = grant.cap(request.limits);
         let _ticking = self.ticker.hold();
         let ended = tokio::select! {
-            ended = plugin::run(&loaded.pre, &request.limits, context, &args, io) => Some(ended),
+            ended = plugin::run(&loaded.pre, &limits, context, &args, io) => Some(ended),
             () = cancel.notified() => None,
         };
         // A resident runtime keeps its connections for the next run.

@@ -72,22 +72,63 @@ pub fn build(packages: &[String], package_dirs: &[PathBuf]) -> Vec<Plugin> {
         .collect()
 }
 
+/// Builds the out-of-tree plugin crate in `dir` (a workspace of its own, as
+/// a third party's would be) the way docs/plugins.md tells its author to:
+/// `cargo build --release --target wasm32-wasip2`.
+pub fn build_out_of_tree(dir: &Path) -> Plugin {
+    let root = workspace_root();
+    for watched in [
+        dir.join("src"),
+        dir.join("Cargo.toml"),
+        root.join("wit"),
+        root.join("plugins/sdk"),
+    ] {
+        println!("cargo:rerun-if-changed={}", watched.display());
+    }
+    let target_dir = plugin_target_dir(&root).join("examples");
+    let mut command = cargo_command(dir);
+    command
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "--release",
+            "--target",
+            TARGET,
+        ])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    run(command);
+    let package = dir
+        .file_name()
+        .expect("a crate directory")
+        .to_string_lossy()
+        .into_owned();
+    built(&target_dir.join(TARGET).join("release"), &package)
+}
+
 fn plugin_target_dir(root: &Path) -> PathBuf {
     let outer = env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     outer.join("plugins")
 }
 
 fn run_cargo(root: &Path, target_dir: &Path, packages: &[String]) {
-    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = cargo_command(root);
     command
-        .current_dir(root)
         .args(["build", "--quiet", "--target", TARGET, "--profile", PROFILE])
         .arg("--target-dir")
         .arg(target_dir);
     for package in packages {
         command.args(["-p", package]);
     }
+    run(command);
+}
+
+/// Cargo in `dir`, without the outer build's settings.
+fn cargo_command(dir: &Path) -> Command {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(dir);
     for var in [
         "CARGO_ENCODED_RUSTFLAGS",
         "RUSTFLAGS",
@@ -101,6 +142,10 @@ fn run_cargo(root: &Path, target_dir: &Path, packages: &[String]) {
     ] {
         command.env_remove(var);
     }
+    command
+}
+
+fn run(mut command: Command) {
     let output = command
         .output()
         .expect("cargo can be started from a build script");

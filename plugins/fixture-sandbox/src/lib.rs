@@ -1,6 +1,8 @@
 //! Test fixture: tries to leave the sandbox (files, environment, network,
 //! stdin) and reports what happened, so tests can assert each is denied.
 
+use azlin_sdk::HostError;
+use azlin_sdk::bindings::azlin::host::host_info;
 use azlin_sdk::prelude::*;
 use std::io::Read;
 
@@ -8,10 +10,21 @@ struct Sandbox;
 
 impl Command for Sandbox {
     fn describe() -> Info {
-        Info::new("sandbox", "0.1.0", "Fixture: probes the WASI sandbox")
+        Info::new("sandbox", "0.1.0", "Fixture: probes the WASI sandbox").option(Opt::value(
+            "read",
+            "PATH",
+            "also try to read this file",
+        ))
     }
 
-    fn run(_args: Args) -> Result<(), Failure> {
+    fn run(args: Args) -> Result<(), Failure> {
+        let given =
+            std::fs::read(args.value("read").unwrap_or("/etc/hostname")).map(|bytes| bytes.len());
+        let ssh_key = match host_info::config_value("ssh.key") {
+            Ok(value) => Value::Text(format!("allowed: {value:?}")),
+            Err(HostError::AccessDenied(why)) => Value::Text(format!("access-denied: {why}")),
+            Err(other) => Value::Text(format!("failed: {other:?}")),
+        };
         let file = std::fs::read("/etc/hostname").map(|bytes| bytes.len());
         let listing = std::fs::read_dir("/").map(|entries| entries.count());
         let written = std::fs::write("/tmp/azlin-sandbox-probe", b"escaped");
@@ -31,6 +44,8 @@ impl Command for Sandbox {
                 ("env_vars".into(), (std::env::vars().count() as i64).into()),
                 ("args".into(), (std::env::args().count() as i64).into()),
                 ("stdin_bytes".into(), outcome(read_stdin)),
+                ("read_given".into(), outcome(given)),
+                ("config_ssh_key".into(), ssh_key),
             ],
         )?;
         Ok(())

@@ -23,6 +23,7 @@
 //! ```
 
 mod args;
+pub mod cache;
 mod failure;
 pub mod host;
 mod info;
@@ -51,7 +52,7 @@ pub use info::{Info, Opt, Positional, Sub};
 /// Everything a plugin usually needs.
 pub mod prelude {
     pub use crate::output::{self, Align, Column, Value};
-    pub use crate::{Args, Command, Failure, Info, Opt, Positional, Sub, host, remote, vms};
+    pub use crate::{Args, Command, Failure, Info, Opt, Positional, Sub, cache, host, remote, vms};
 }
 
 /// An azlin command. Both functions are called on a fresh instance.

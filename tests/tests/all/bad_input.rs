@@ -98,8 +98,8 @@ fn a_missing_plugin_without_a_near_name_says_where_to_look() {
 #[test]
 fn random_bytes_are_not_a_component() {
     let env = Env::new();
-    env.install_bytes(b"this is not webassembly at all", "junk");
-    let output = env.azlin(["junk"]).code(1);
+    let file = env.write_file(b"this is not webassembly at all", "junk.wasm");
+    let output = env.azlin(["plugin", "install", path(&file)]).code(1);
     assert!(
         output.stderr.contains("is not a WebAssembly component"),
         "{}",
@@ -113,8 +113,8 @@ fn random_bytes_are_not_a_component() {
 fn a_truncated_component_fails_to_compile_with_its_name() {
     let env = Env::new();
     let bytes = std::fs::read(fixtures::NORMAL).expect("fixture");
-    env.install_bytes(&bytes[..bytes.len() / 2], "cut");
-    let output = env.azlin(["cut"]).code(1);
+    let file = env.write_file(&bytes[..bytes.len() / 2], "cut.wasm");
+    let output = env.azlin(["plugin", "install", path(&file)]).code(1);
     assert!(output.stderr.contains("plugin 'cut'"), "{}", output.stderr);
     assert!(
         output.stderr.contains("could not be compiled"),
@@ -127,8 +127,8 @@ fn a_truncated_component_fails_to_compile_with_its_name() {
 #[test]
 fn a_core_module_is_told_to_be_built_as_a_component() {
     let env = Env::new();
-    env.install_bytes(b"\0asm\x01\0\0\0", "core");
-    let output = env.azlin(["core"]).code(1);
+    let file = env.write_file(b"\0asm\x01\0\0\0", "core.wasm");
+    let output = env.azlin(["plugin", "install", path(&file)]).code(1);
     assert!(
         output.stderr.contains("core WebAssembly module"),
         "{}",
@@ -144,8 +144,8 @@ fn a_precompiled_artifact_installed_as_a_plugin_is_refused() {
     let artifact = wasmtime::Engine::default()
         .precompile_component(&bytes)
         .expect("precompile");
-    env.install_bytes(&artifact, "artifact");
-    let output = env.azlin(["artifact"]).code(1);
+    let file = env.write_file(&artifact, "artifact.wasm");
+    let output = env.azlin(["plugin", "install", path(&file)]).code(1);
     assert!(
         output
             .stderr
@@ -157,35 +157,31 @@ fn a_precompiled_artifact_installed_as_a_plugin_is_refused() {
 }
 
 #[test]
-fn a_plugin_importing_an_unprovided_capability_is_refused_naming_it() {
+fn a_plugin_file_copied_in_unapproved_is_refused_until_installed() {
     let env = Env::new();
-    env.install(fixtures::CACHE, "cache-user");
-    let output = env.azlin(["cache-user"]).code(1);
+    let bytes = std::fs::read(fixtures::NORMAL).expect("fixture");
+    let dropped = env.drop_plugin(&bytes, "other");
+    let output = env.azlin(["other"]).code(1);
+    assert!(
+        output.stderr.contains("is not installed"),
+        "{}",
+        output.stderr
+    );
     assert!(
         output
             .stderr
-            .contains("needs capability cache (azlin:host/cache)"),
+            .contains(&format!("azlin plugin install {}", dropped.display())),
         "{}",
         output.stderr
     );
     assert_clean(&output);
-}
-
-#[test]
-fn a_plugin_file_named_unlike_its_command_says_how_to_rename_it() {
-    let env = Env::new();
-    env.install(fixtures::NORMAL, "other");
-    let output = env.azlin(["other"]).code(1);
+    env.azlin(["plugin", "install", path(&dropped), "--yes"])
+        .success();
     assert!(
-        output.stderr.contains("describes itself as 'normal'"),
-        "{}",
-        output.stderr
+        env.plugin_dir().join("normal.wasm").is_file(),
+        "installed under the name it describes itself with"
     );
-    assert!(
-        output.stderr.contains("rename the file to normal.wasm"),
-        "{}",
-        output.stderr
-    );
+    env.azlin(["normal"]).success();
 }
 
 #[test]
@@ -220,4 +216,8 @@ fn a_limit_of_the_wrong_type_is_named() {
         "{}",
         output.stderr
     );
+}
+
+fn path(file: &std::path::Path) -> &str {
+    file.to_str().expect("a UTF-8 temp path")
 }

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 async fn a_second_runtime_loads_the_precompiled_artifact_without_compiling() {
     let env = Env::new();
     env.install(fixtures::NORMAL, "normal");
+    forget_compiled(&env);
     let first = Runtime::new(&env.paths()).expect("runtime starts");
     first.load("normal").await.expect("normal loads");
     assert_eq!(first.precompiled().counts(), (1, 0), "first load compiles");
@@ -26,6 +27,7 @@ async fn a_second_runtime_loads_the_precompiled_artifact_without_compiling() {
 fn the_second_run_of_a_command_reports_a_precompiled_hit() {
     let env = Env::new();
     env.install(fixtures::NORMAL, "normal");
+    forget_compiled(&env);
     let first = env
         .azlin(["normal"])
         .env("AZLIN_LOG", "azlin=debug")
@@ -98,4 +100,10 @@ async fn an_artifact_from_another_engine_configuration_is_recompiled_with_a_warn
         "the artifact was replaced: {}",
         again.stderr
     );
+}
+
+/// Empties the precompiled cache, which `plugin install` filled when it
+/// compiled the plugin to review it.
+fn forget_compiled(env: &Env) {
+    std::fs::remove_dir_all(env.cache_dir()).expect("remove the cache directory");
 }

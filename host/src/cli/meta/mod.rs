@@ -5,4 +5,4 @@ pub mod agent;
 pub mod cache;
 pub mod completions;
 pub mod config;
-pub mod plugin_list;
+pub mod plugin;

@@ -2,6 +2,7 @@
 //! joins them with locked-down WASI.
 
 mod azure_errors;
+mod cache;
 mod host_info;
 mod output;
 pub(crate) mod remote;
@@ -10,8 +11,8 @@ mod vm_control;
 mod vms;
 
 use super::bindings::{
-    host_info as host_info_wit, output as output_wit, remote as remote_wit, types as types_wit,
-    vm_control as vm_control_wit, vms as vms_wit,
+    cache as cache_wit, host_info as host_info_wit, output as output_wit, remote as remote_wit,
+    types as types_wit, vm_control as vm_control_wit, vms as vms_wit,
 };
 use super::state::HostState;
 use wasmtime::component::{HasSelf, Linker};
@@ -27,5 +28,6 @@ pub fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<HostState>> 
     vms_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     vm_control_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     remote_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    cache_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     Ok(linker)
 }

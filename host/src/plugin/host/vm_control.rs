@@ -11,18 +11,30 @@ use std::sync::Arc;
 
 impl Host for HostState {
     async fn start(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
+            return Ok(Err(denied));
+        }
         Ok(act(self.azure(), vm, PowerAction::Start).await)
     }
 
     async fn stop(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
+            return Ok(Err(denied));
+        }
         Ok(act(self.azure(), vm, PowerAction::PowerOff).await)
     }
 
     async fn deallocate(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
+            return Ok(Err(denied));
+        }
         Ok(act(self.azure(), vm, PowerAction::Deallocate).await)
     }
 
     async fn restart(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
+            return Ok(Err(denied));
+        }
         Ok(act(self.azure(), vm, PowerAction::Restart).await)
     }
 }

@@ -36,6 +36,11 @@ impl Host for HostState {
                 }
             },
         };
+        if let Some(group) = &group
+            && let Err(denied) = self.group_in_scope(group)
+        {
+            return Ok(Err(denied));
+        }
         let scope = ListScope {
             resource_group: group,
             refresh: filter.refresh,
@@ -44,10 +49,12 @@ impl Host for HostState {
             Ok(records) => records,
             Err(error) => return Ok(Err(to_wit(error))),
         };
+        let in_scope = &self.context.scope;
         let wanted = |record: &VmRecord| {
-            (filter.include_stopped
-                || record.power_state == AzurePower::Running
-                || record.power_state == AzurePower::Starting)
+            in_scope.contains_group(&record.resource_group)
+                && (filter.include_stopped
+                    || record.power_state == AzurePower::Running
+                    || record.power_state == AzurePower::Starting)
                 && pattern
                     .as_ref()
                     .is_none_or(|pattern| pattern.matches(&record.name))
@@ -70,6 +77,9 @@ impl Host for HostState {
         resource_group: String,
         name: String,
     ) -> wasmtime::Result<Result<Vm, Error>> {
+        if let Err(denied) = self.group_in_scope(&resource_group) {
+            return Ok(Err(denied));
+        }
         let scope = ListScope {
             resource_group: Some(resource_group.clone()),
             refresh: false,
@@ -109,6 +119,14 @@ async fn list(
 }
 
 impl HostState {
+    /// Whether the plugin's scope lets it reach resource group `group`.
+    pub(crate) fn group_in_scope(&self, group: &str) -> Result<(), Error> {
+        self.context
+            .scope
+            .check_group(group)
+            .map_err(Error::AccessDenied)
+    }
+
     /// The run's Azure session.
     pub(crate) fn azure(&self) -> Option<Arc<Session>> {
         self.context.azure.clone()

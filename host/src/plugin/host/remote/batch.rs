@@ -85,7 +85,8 @@ impl HostBatch for HostState {
         options: ExecOptions,
         max_workers: Option<u32>,
     ) -> wasmtime::Result<Resource<Batch>> {
-        let batch = Batch::start(self.fleet(), targets, command, options, max_workers);
+        let fleet = self.fanout_in_scope(&targets).and_then(|()| self.fleet());
+        let batch = Batch::start(fleet, targets, command, options, max_workers);
         Ok(self.table.push(batch)?)
     }
 

@@ -25,11 +25,44 @@ impl Host for HostState {
         if command.trim().is_empty() {
             return Ok(Err(Error::InvalidInput("the command is empty".into())));
         }
+        if let Err(denied) = self.target_in_scope(&target) {
+            return Ok(Err(denied));
+        }
         Ok(fleet.exec(&target, &command, &options).await)
     }
 }
 
 impl HostState {
+    /// Whether the plugin's scope lets it reach `target`. Under a
+    /// resource-group scope only VMs named by group can be checked, so a bare
+    /// address is refused.
+    fn target_in_scope(&self, target: &Target) -> Result<(), Error> {
+        let scope = &self.context.scope;
+        match target {
+            Target::Vm(vm) => scope
+                .check_group(&vm.resource_group)
+                .map_err(Error::AccessDenied),
+            Target::Address(address) => match &scope.resource_groups {
+                Some(groups) => Err(Error::AccessDenied(format!(
+                    "address {address} cannot be checked against this plugin's resource-group scope ({}); name the VM instead",
+                    groups.at
+                ))),
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// Whether the plugin's scope allows a fan-out over `targets`.
+    fn fanout_in_scope(&self, targets: &[Target]) -> Result<(), Error> {
+        self.context
+            .scope
+            .check_hosts(targets.len())
+            .map_err(Error::AccessDenied)?;
+        targets
+            .iter()
+            .try_for_each(|target| self.target_in_scope(target))
+    }
+
     /// This run's SSH pool and Azure session, as the remote interface uses them.
     fn fleet(&self) -> Result<Fleet, Error> {
         match (&self.context.ssh, &self.context.azure) {

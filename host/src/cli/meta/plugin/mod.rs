@@ -1,0 +1,141 @@
+//! `azlin plugin …`: list, install and approve, enable and disable, grant
+//! and revoke, remove, verify and inspect command plugins.
+
+mod approval;
+mod inspect;
+mod install;
+mod list;
+mod verify;
+
+use crate::cli::args::PluginCommand;
+use crate::cli::present;
+use crate::cli::settings::Settings;
+use crate::plugin::vetting::{Lock, Pinned, Vetting};
+use crate::plugin::{Capability, Catalog, Entry, Origin};
+use crate::render;
+use crate::runtime::Event;
+
+/// Exit code for a command line that cannot be understood.
+const EXIT_USAGE: u8 = 2;
+
+/// A command line that names something wrongly (exit 2); the text says what.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Usage(String);
+
+/// What a subcommand shows, and its exit code.
+#[derive(Debug)]
+struct Shown {
+    events: Vec<Event>,
+    code: u8,
+}
+
+impl From<Vec<Event>> for Shown {
+    fn from(events: Vec<Event>) -> Self {
+        Self { events, code: 0 }
+    }
+}
+
+/// Runs `azlin plugin COMMAND`.
+pub async fn run(command: PluginCommand, settings: &Settings) -> anyhow::Result<u8> {
+    let shown = match command {
+        PluginCommand::List => return list::run(settings).await,
+        PluginCommand::Verify { name } => verify::run(name.as_deref(), settings).await,
+        PluginCommand::Install {
+            file,
+            grant,
+            yes,
+            signature,
+        } => {
+            let request = install::Request {
+                file,
+                grant,
+                yes,
+                signature,
+            };
+            install::run(request, settings).await.map(Shown::from)
+        }
+        PluginCommand::Inspect { plugin } => inspect::run(&plugin, settings).await.map(Shown::from),
+        PluginCommand::Enable { name } => approval::enable(&name, settings).map(Shown::from),
+        PluginCommand::Disable { name } => approval::disable(&name, settings).map(Shown::from),
+        PluginCommand::Grant { name, capabilities } => {
+            approval::grant(&name, &capabilities, settings).map(Shown::from)
+        }
+        PluginCommand::Revoke { name, capabilities } => {
+            approval::revoke(&name, &capabilities, settings).map(Shown::from)
+        }
+        PluginCommand::Remove { name } => approval::remove(&name, settings).map(Shown::from),
+    };
+    match shown {
+        Ok(shown) => {
+            let code = present::events(shown.events, settings).await?;
+            Ok(code.max(shown.code))
+        }
+        Err(error) => match error.downcast::<Usage>() {
+            Ok(Usage(message)) => {
+                render::error(
+                    &mut std::io::stderr(),
+                    &message,
+                    settings.style.color_stderr,
+                )?;
+                Ok(EXIT_USAGE)
+            }
+            Err(error) => Err(error),
+        },
+    }
+}
+
+/// Capabilities named on the command line, or the message for an unknown one.
+fn capabilities(names: &[String]) -> Result<Vec<Capability>, String> {
+    let mut found = Vec::new();
+    for name in names
+        .iter()
+        .map(|name| name.trim())
+        .filter(|name| !name.is_empty())
+    {
+        let capability = Capability::from_name(name).ok_or_else(|| {
+            format!(
+                "unknown capability '{name}'\nhint: capabilities are {}",
+                Capability::ALL.map(Capability::name).join(", ")
+            )
+        })?;
+        if !found.contains(&capability) {
+            found.push(capability);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The user's plugin file for command `name`, as a catalog entry.
+fn installed_entry(catalog: &Catalog, name: &str) -> Entry {
+    Entry {
+        name: name.into(),
+        origin: Origin::File(catalog.plugin_dir().join(format!("{name}.wasm"))),
+        shadowed: false,
+    }
+}
+
+/// The lock file and the approval of the installed plugin `name`, or the
+/// message saying there is none.
+fn approval(vetting: &Vetting, catalog: &Catalog, name: &str) -> anyhow::Result<(Lock, Pinned)> {
+    let lock = vetting.lock()?;
+    if let Some(pinned) = lock.plugins.get(name) {
+        return Ok((lock.clone(), pinned.clone()));
+    }
+    if catalog.is_builtin(name) {
+        return Err(Usage(format!(
+            "'{name}' is a built-in command: it is always installed and trusted\nhint: an ops team restricts built-ins with a [[plugin]] rule naming it in the system policy"
+        ))
+        .into());
+    }
+    let installed: Vec<&str> = lock.plugins.keys().map(String::as_str).collect();
+    let mut message = format!("no installed plugin '{name}'");
+    if let Some(nearest) = crate::cli::suggest::nearest(name, installed.iter().copied()) {
+        message.push_str(&format!("; did you mean '{nearest}'?"));
+    }
+    Err(Usage(format!(
+        "{message}\nhint: `azlin plugin list` shows the plugins, `azlin plugin install FILE` adds one"
+    ))
+    .into())
+}

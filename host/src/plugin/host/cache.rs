@@ -1,0 +1,220 @@
+//! `azlin:host/cache`: a plugin's own entries, kept in the API cache under the
+//! plugin's name and held to a quota of bytes per plugin.
+
+use crate::azure::Session;
+use crate::cache::{Cache, CacheError, Key};
+use crate::plugin::bindings::cache::Host;
+use crate::plugin::bindings::types::Error;
+use crate::plugin::state::HostState;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Longest key, in bytes.
+const MAX_KEY: usize = 256;
+/// Largest value, in bytes (1 MiB).
+const MAX_VALUE: usize = 1 << 20;
+
+impl Host for HostState {
+    async fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, Error>> {
+        if let Err(error) = check_key(&key) {
+            return Ok(Err(error));
+        }
+        let key = Key::plugin(self.cache_owner(), &key);
+        on_cache(self.azure(), move |cache| Ok(cache.get::<Vec<u8>>(&key))).await
+    }
+
+    async fn put(
+        &mut self,
+        key: String,
+        value: Vec<u8>,
+        ttl_seconds: u32,
+    ) -> wasmtime::Result<Result<(), Error>> {
+        if let Err(error) = check_key(&key) {
+            return Ok(Err(error));
+        }
+        if ttl_seconds == 0 {
+            return Ok(Err(Error::InvalidInput(
+                "the TTL must be at least 1 second".into(),
+            )));
+        }
+        if value.len() > MAX_VALUE {
+            return Ok(Err(Error::InvalidInput(format!(
+                "the value has {} bytes; an entry holds at most {MAX_VALUE} (1 MiB)",
+                value.len()
+            ))));
+        }
+        let quota = match self.context.config.plugin_cache_quota() {
+            Ok(quota) => quota,
+            Err(error) => return Ok(Err(Error::Unavailable(error.to_string()))),
+        };
+        let key = Key::plugin(self.cache_owner(), &key);
+        let ttl = Duration::from_secs(ttl_seconds.into());
+        on_cache(self.azure(), move |cache| {
+            cache
+                .put_within(&key, &value, ttl, quota)
+                .map_err(|error| match error {
+                    CacheError::OverQuota { needed, used, quota } => Error::AccessDenied(format!(
+                        "the plugin's cache quota is used up: the entry takes {needed} bytes and {used} of {quota} are in use; invalidate entries first, or raise [cache] plugin_quota_mib in config.toml"
+                    )),
+                    error => unavailable(&error),
+                })
+        })
+        .await
+    }
+
+    async fn invalidate(&mut self, prefix: String) -> wasmtime::Result<Result<u32, Error>> {
+        let scope = Key::plugin(self.cache_owner(), "");
+        on_cache(self.azure(), move |cache| {
+            cache
+                .invalidate_prefix(&scope, &prefix)
+                .map(|removed| u32::try_from(removed).unwrap_or(u32::MAX))
+                .map_err(|error| unavailable(&error))
+        })
+        .await
+    }
+}
+
+impl HostState {
+    /// The name this plugin's entries are kept under: its own, whatever
+    /// alias the user typed.
+    fn cache_owner(&self) -> &str {
+        &self.context.plugin
+    }
+}
+
+/// Why `key` cannot name an entry, if it cannot.
+fn check_key(key: &str) -> Result<(), Error> {
+    if key.is_empty() {
+        return Err(Error::InvalidInput("the cache key is empty".into()));
+    }
+    if key.len() > MAX_KEY {
+        return Err(Error::InvalidInput(format!(
+            "the cache key has {} bytes; at most {MAX_KEY} are allowed",
+            key.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `work` on the run's cache on a blocking thread: sled's calls are
+/// synchronous, and opening it may wait for another process. Takes the
+/// session by value: a host call's future must not borrow the store data.
+async fn on_cache<T: Send + 'static>(
+    session: Option<Arc<Session>>,
+    work: impl FnOnce(&Cache) -> Result<T, Error> + Send + 'static,
+) -> wasmtime::Result<Result<T, Error>> {
+    let done = tokio::task::spawn_blocking(move || {
+        let session = session.ok_or_else(|| {
+            Error::Unavailable("the cache is not available while a plugin describes itself".into())
+        })?;
+        let cache = session.api_cache().ok_or_else(|| {
+            Error::Unavailable(
+                "azlin's cache cannot be opened (another azlin process may hold it); go on without it"
+                    .into(),
+            )
+        })?;
+        work(&cache)
+    });
+    Ok(done.await?)
+}
+
+/// A storage failure, as the plugin sees it: it may go on without the cache.
+fn unavailable(error: &CacheError) -> Error {
+    Error::Unavailable(format!("azlin's cache: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::azure::Warm;
+    use crate::config::{Config, Paths};
+    use crate::plugin::{Limits, RunContext};
+
+    /// A user's directories under `root`, with `config` as config.toml.
+    fn paths(root: &std::path::Path, config: &str) -> (Paths, Arc<Config>) {
+        let paths = Paths {
+            config_dir: root.join("azlin"),
+            config_file: root.join("azlin/config.toml"),
+            plugin_dir: root.join("azlin/plugins"),
+            cache_dir: root.join("cache"),
+        };
+        std::fs::create_dir_all(&paths.config_dir).expect("config dir");
+        std::fs::write(&paths.config_file, config).expect("config.toml");
+        let config = Config::load(&paths.config_file).expect("config loads");
+        (paths, Arc::new(config))
+    }
+
+    /// The store data of a run of plugin `plugin`, on the cache `warm` keeps.
+    fn run_of(plugin: &str, root: &std::path::Path, config: &str, warm: &Arc<Warm>) -> HostState {
+        let (paths, config) = paths(root, config);
+        let mut context = RunContext::describing(plugin);
+        context.azure = Some(Arc::new(Session::warm(paths, config.clone(), warm.clone())));
+        context.config = config;
+        HostState::new(&Limits::default(), Arc::new(context), None)
+    }
+
+    /// What the plugin sees of a host call that did not trap.
+    fn seen<T>(call: wasmtime::Result<Result<T, Error>>) -> Result<T, Error> {
+        call.expect("no trap")
+    }
+
+    /// Whether a host call answered `invalid-input`.
+    fn invalid<T>(call: wasmtime::Result<Result<T, Error>>) -> bool {
+        matches!(seen(call), Err(Error::InvalidInput(_)))
+    }
+
+    #[tokio::test]
+    async fn plugins_never_see_or_invalidate_each_others_entries() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let warm = Arc::new(Warm::default());
+        let mut alpha = run_of("alpha", root.path(), "", &warm);
+        let mut beta = run_of("beta", root.path(), "", &warm);
+        seen(alpha.put("shared".into(), b"a".to_vec(), 3600).await).expect("put");
+        assert_eq!(seen(beta.get("shared".into()).await).expect("get"), None);
+        seen(beta.put("shared".into(), b"b".to_vec(), 3600).await).expect("put");
+        let found = seen(alpha.get("shared".into()).await).expect("get");
+        assert_eq!(found.as_deref(), Some(&b"a"[..]));
+        assert_eq!(seen(beta.invalidate(String::new()).await).expect("drop"), 1);
+        let found = seen(alpha.get("shared".into()).await).expect("get");
+        assert_eq!(found.as_deref(), Some(&b"a"[..]));
+        assert_eq!(seen(alpha.invalidate("sh".into()).await).expect("drop"), 1);
+    }
+
+    #[tokio::test]
+    async fn bad_keys_ttls_and_values_are_invalid_input() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let mut run = run_of("alpha", root.path(), "", &Arc::default());
+        assert!(invalid(run.get(String::new()).await));
+        assert!(invalid(run.get("k".repeat(MAX_KEY + 1)).await));
+        let longest = "k".repeat(MAX_KEY);
+        assert_eq!(seen(run.get(longest).await).expect("a long key"), None);
+        assert!(invalid(run.put("k".into(), vec![1], 0).await));
+        let too_big = vec![0; MAX_VALUE + 1];
+        assert!(invalid(run.put("k".into(), too_big, 60).await));
+        let largest = vec![0; MAX_VALUE];
+        seen(run.put("k".into(), largest, 60).await).expect("1 MiB fits");
+    }
+
+    #[tokio::test]
+    async fn a_put_past_the_configured_quota_is_access_denied() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let config = "[cache]\nplugin_quota_mib = 1\n";
+        let mut run = run_of("alpha", root.path(), config, &Arc::default());
+        let half = vec![0; MAX_VALUE / 2 + 1];
+        seen(run.put("a".into(), half.clone(), 60).await).expect("within the quota");
+        let refused = seen(run.put("b".into(), half.clone(), 60).await);
+        assert!(
+            matches!(refused, Err(Error::AccessDenied(_))),
+            "{refused:?}"
+        );
+        seen(run.put("a".into(), half, 60).await).expect("replacing fits");
+    }
+
+    #[tokio::test]
+    async fn a_describing_plugin_finds_the_cache_unavailable() {
+        let context = Arc::new(RunContext::describing("alpha"));
+        let mut run = HostState::new(&Limits::default(), context, None);
+        let found = seen(run.get("k".into()).await);
+        assert!(matches!(found, Err(Error::Unavailable(_))), "{found:?}");
+    }
+}

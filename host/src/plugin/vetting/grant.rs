@@ -1,0 +1,147 @@
+//! What a plugin that passed vetting is given: its capabilities, the
+//! ceilings on its limits, and the scope its host calls are checked against.
+
+use super::policy::{At, Ceilings};
+use crate::plugin::{Capability, Limits};
+use std::time::Duration;
+
+/// A limit a policy lowered, with the line that did it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ceiling<T> {
+    pub value: T,
+    pub at: At,
+}
+
+/// What one run of a vetted plugin may do.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Grant {
+    /// Capabilities granted (a superset of those its imports need).
+    pub capabilities: Vec<Capability>,
+    pub memory_bytes: Option<Ceiling<usize>>,
+    pub cpu_time: Option<Ceiling<Duration>>,
+    pub output_bytes: Option<Ceiling<u64>>,
+    pub scope: Scope,
+}
+
+/// Limits inside granted interfaces: checked per host call, answered with
+/// `access-denied`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scope {
+    /// Resource groups the plugin may read and change; `None`: any.
+    pub resource_groups: Option<Ceiling<Vec<String>>>,
+    /// Targets one SSH fan-out may have; `None`: any.
+    pub max_hosts: Option<Ceiling<u32>>,
+}
+
+impl Scope {
+    /// Whether the plugin may reach resource group `group`; the denial's text if not.
+    pub fn check_group(&self, group: &str) -> Result<(), String> {
+        match &self.resource_groups {
+            Some(allowed)
+                if !allowed
+                    .value
+                    .iter()
+                    .any(|name| name.eq_ignore_ascii_case(group)) =>
+            {
+                Err(format!(
+                    "resource group '{group}' is outside this plugin's scope ({}: resource_groups = [{}])",
+                    allowed.at,
+                    quoted(&allowed.value)
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether `group` is in scope (for filtering listings of every group).
+    pub fn contains_group(&self, group: &str) -> bool {
+        self.check_group(group).is_ok()
+    }
+
+    /// Whether a fan-out over `hosts` targets is allowed; the denial's text if not.
+    pub fn check_hosts(&self, hosts: usize) -> Result<(), String> {
+        match &self.max_hosts {
+            Some(max) if hosts > max.value as usize => Err(format!(
+                "a fan-out over {hosts} hosts is more than this plugin may reach at once ({}: max_hosts = {})",
+                max.at, max.value
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| format!("\"{name}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Grant {
+    /// `limits` lowered to this grant's ceilings.
+    pub fn cap(&self, limits: Limits) -> Limits {
+        Limits {
+            memory_bytes: self
+                .memory_bytes
+                .as_ref()
+                .map_or(limits.memory_bytes, |ceiling| {
+                    ceiling.value.min(limits.memory_bytes)
+                }),
+            cpu_time: self.cpu_time.as_ref().map_or(limits.cpu_time, |ceiling| {
+                ceiling.value.min(limits.cpu_time)
+            }),
+            output_bytes: self
+                .output_bytes
+                .as_ref()
+                .map_or(limits.output_bytes, |ceiling| {
+                    ceiling.value.min(limits.output_bytes)
+                }),
+        }
+    }
+
+    /// Lowers the ceilings with those a policy line sets.
+    pub fn lower(&mut self, ceilings: &Ceilings, at: &At) {
+        let mib = |mib: f64| (mib * (1u64 << 20) as f64) as u64;
+        if let Some(value) = ceilings.memory_mib {
+            lower(&mut self.memory_bytes, mib(value) as usize, at);
+        }
+        if let Some(value) = ceilings.cpu_seconds {
+            lower(
+                &mut self.cpu_time,
+                Duration::from_secs_f64(value.max(0.0)),
+                at,
+            );
+        }
+        if let Some(value) = ceilings.output_mib {
+            lower(&mut self.output_bytes, mib(value), at);
+        }
+        if let Some(value) = ceilings.max_hosts {
+            lower(&mut self.scope.max_hosts, value, at);
+        }
+        if let Some(groups) = &ceilings.resource_groups {
+            let kept = match &self.scope.resource_groups {
+                Some(current) => current
+                    .value
+                    .iter()
+                    .filter(|name| groups.iter().any(|group| group.eq_ignore_ascii_case(name)))
+                    .cloned()
+                    .collect(),
+                None => groups.clone(),
+            };
+            self.scope.resource_groups = Some(Ceiling {
+                value: kept,
+                at: at.clone(),
+            });
+        }
+    }
+}
+
+fn lower<T: PartialOrd>(slot: &mut Option<Ceiling<T>>, value: T, at: &At) {
+    if slot.as_ref().is_none_or(|current| value < current.value) {
+        *slot = Some(Ceiling {
+            value,
+            at: at.clone(),
+        });
+    }
+}
