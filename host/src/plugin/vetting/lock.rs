@@ -15,6 +15,9 @@ const HEADER: &str = "# Written by `azlin plugin install|enable|disable|grant|re
 pub struct Pinned {
     pub version: String,
     pub sha256: String,
+    /// Capabilities its imports need, by name, as reviewed at install.
+    #[serde(default)]
+    pub needs: Vec<String>,
     /// Capabilities the user granted, by name.
     #[serde(default)]
     pub grants: Vec<String>,

@@ -36,6 +36,7 @@ pub async fn run(target: &str, settings: &Settings) -> anyhow::Result<Vec<Event>
             let pinned = installed.cloned().unwrap_or_else(|| Pinned {
                 version: loaded.info.version.clone(),
                 sha256: loaded.sha256.clone(),
+                needs: Vec::new(),
                 grants: loaded
                     .capabilities
                     .iter()

@@ -64,6 +64,11 @@ pub async fn run(request: Request, settings: &Settings) -> anyhow::Result<Vec<Ev
         Pinned {
             version: loaded.info.version.clone(),
             sha256: bytes.sha256.clone(),
+            needs: loaded
+                .capabilities
+                .iter()
+                .map(|capability| capability.name().to_string())
+                .collect(),
             grants: grants
                 .iter()
                 .map(|capability| capability.name().to_string())
