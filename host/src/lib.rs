@@ -7,6 +7,7 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod executor;
+pub mod perf;
 pub mod plugin;
 pub mod render;
 pub mod runtime;

@@ -144,9 +144,22 @@ impl ArmClient {
         })
     }
 
+    /// Sends a request (see [`Self::send_retrying`]) and counts it in the
+    /// performance counters by what it asks for.
+    async fn send(&self, method: Method, url: &str) -> Result<Response, AzureError> {
+        let started = Instant::now();
+        let sent = self.send_retrying(method.clone(), url).await;
+        crate::perf::time(
+            &format!("arm {method} {}", operation(url)),
+            started.elapsed(),
+            sent.is_ok(),
+        );
+        sent
+    }
+
     /// Sends a request with a fresh token, retrying 408/429/5xx and failed
     /// connections within the retry policy's bounds.
-    async fn send(&self, method: Method, url: &str) -> Result<Response, AzureError> {
+    async fn send_retrying(&self, method: Method, url: &str) -> Result<Response, AzureError> {
         let started = Instant::now();
         let mut attempt = 0;
         loop {
@@ -220,5 +233,58 @@ async fn arm_error(response: Response) -> AzureError {
             code: "UnexpectedResponse".into(),
             message: String::from_utf8_lossy(&body).chars().take(200).collect(),
         },
+    }
+}
+
+/// What an ARM URL asks for, for the counters: the resource type it names,
+/// with the action after a resource's name (`virtualMachines/start`).
+fn operation(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .collect();
+    let Some(provider) = segments
+        .iter()
+        .rposition(|segment| segment.starts_with("Microsoft."))
+    else {
+        return segments.last().copied().unwrap_or("other").to_string();
+    };
+    match &segments[provider + 1..] {
+        [kind] | [kind, _] => (*kind).to_string(),
+        [kind, _, action, ..] => format!("{kind}/{action}"),
+        [] => "other".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::operation;
+
+    #[test]
+    fn operations_are_named_by_resource_type_and_action() {
+        let base = "http://127.0.0.1:1/subscriptions/s/resourceGroups/rg/providers";
+        assert_eq!(
+            operation(&format!(
+                "{base}/Microsoft.Compute/virtualMachines?api-version=1"
+            )),
+            "virtualMachines"
+        );
+        assert_eq!(
+            operation(&format!(
+                "{base}/Microsoft.Compute/virtualMachines/vm1/start?x=1"
+            )),
+            "virtualMachines/start"
+        );
+        assert_eq!(
+            operation(
+                "http://h/subscriptions/s/providers/Microsoft.Compute/locations/westus2/vmSizes"
+            ),
+            "locations/vmSizes"
+        );
+        assert_eq!(
+            operation("http://h/subscriptions/s/resourcegroups?api-version=1"),
+            "resourcegroups"
+        );
     }
 }

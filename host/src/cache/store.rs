@@ -287,6 +287,7 @@ impl Cache {
     }
 
     fn count(&self, operation: Operation, hit: bool) {
+        crate::perf::lookup(operation.name(), hit);
         let mut session = self.session.lock().expect("session lock");
         let counts = session.entry(operation).or_default();
         if hit {

@@ -70,6 +70,9 @@ pub enum Meta {
     /// The background agent that keeps connections and the cache warm
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Counts and latencies of commands, ARM requests and SSH, cache hit and SSH reuse ratios
+    #[command(subcommand)]
+    Perf(PerfCommand),
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
@@ -141,6 +144,17 @@ pub enum PluginCommand {
     Inspect {
         /// An installed plugin's name, a built-in's, or a path to a .wasm file
         plugin: String,
+    },
+}
+
+/// `azlin perf …`
+#[derive(Debug, Subcommand)]
+pub enum PerfCommand {
+    /// Per operation: count, errors, p50/p95/max latency; cache hit ratio; SSH connection reuse ratio
+    Report {
+        /// Forget every measurement after showing them
+        #[arg(long)]
+        reset: bool,
     },
 }
 

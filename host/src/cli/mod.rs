@@ -60,6 +60,9 @@ async fn dispatch(raw: Vec<std::ffi::OsString>) -> anyhow::Result<u8> {
             meta::cache::run(command, &Settings::resolve(&cli.global)?).await
         }
         Some(Meta::Agent(command)) => meta::agent::run(command, &cli.global).await,
+        Some(Meta::Perf(command)) => {
+            meta::perf::run(command, &Settings::resolve(&cli.global)?).await
+        }
         Some(Meta::Config { command }) => {
             meta::config::run(command, &Settings::resolve(&cli.global)?).await
         }

@@ -244,7 +244,26 @@ impl Runtime {
         }
     }
 
+    /// Runs the request and adds what it measured to the performance counters.
     async fn execute(&self, request: RunRequest, io: plugin::RunIo, cancel: &Notify) -> Outcome {
+        let started = std::time::Instant::now();
+        let cache_dir = request.paths.cache_dir.clone();
+        let outcome = self.execute_measured(request, io, cancel).await;
+        crate::perf::time(
+            &format!("command {}", outcome.command),
+            started.elapsed(),
+            matches!(outcome.status, Status::Success),
+        );
+        let _ = tokio::task::spawn_blocking(move || crate::perf::flush(&cache_dir)).await;
+        outcome
+    }
+
+    async fn execute_measured(
+        &self,
+        request: RunRequest,
+        io: plugin::RunIo,
+        cancel: &Notify,
+    ) -> Outcome {
         let command = request.command.clone();
         let admitted = match self.catalog.find(&command) {
             Some(entry) => self.admit(&entry).await.map_err(LoadError::from),

@@ -116,6 +116,21 @@ impl Pool {
         request: &ExecRequest,
     ) -> Result<ExecOutput, SshError> {
         let started = Instant::now();
+        let ran = self.exec_timed(to, request, started).await;
+        let operation = match &ran {
+            Ok(output) if output.reused => "ssh exec (reused connection)",
+            _ => "ssh exec (new connection)",
+        };
+        crate::perf::time(operation, started.elapsed(), ran.is_ok());
+        ran
+    }
+
+    async fn exec_timed(
+        &self,
+        to: &Destination,
+        request: &ExecRequest,
+        started: Instant,
+    ) -> Result<ExecOutput, SshError> {
         let deadline = tokio::time::Instant::now() + request.timeout;
         let (_lease, channel, _channel_permit, reused) =
             self.inner.channel(to, request, deadline).await?;
@@ -251,6 +266,7 @@ impl Inner {
         }
         let key = self.key(dest)?;
         let room = self.make_room().await;
+        let connecting = Instant::now();
         let connection = Connection::open(
             dest,
             &self.settings,
@@ -260,8 +276,9 @@ impl Inner {
             &self.latency,
             room,
         )
-        .await?;
-        let connection = Arc::new(connection);
+        .await;
+        crate::perf::time("ssh connect", connecting.elapsed(), connection.is_ok());
+        let connection = Arc::new(connection?);
         self.opened.fetch_add(1, Ordering::Relaxed);
         self.open_now.fetch_add(1, Ordering::Relaxed);
         *current = Some(Arc::clone(&connection));

@@ -16,6 +16,7 @@ mod fleet_commands;
 mod inventory;
 mod limits;
 mod output;
+mod perf;
 mod plugin_cache;
 mod precompiled;
 mod sandbox;

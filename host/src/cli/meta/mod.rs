@@ -5,4 +5,5 @@ pub mod agent;
 pub mod cache;
 pub mod completions;
 pub mod config;
+pub mod perf;
 pub mod plugin;
