@@ -41,6 +41,19 @@ impl Env {
         Self { root }
     }
 
+    /// A fresh environment whose user reaches `fleet`'s sshd hosts as the
+    /// fleet's user and key, with `rg-0` as the default resource group.
+    pub fn reaching(fleet: &fleet::Fleet) -> Self {
+        let env = Self::new();
+        env.write_config(&format!(
+            "default_resource_group = \"rg-0\"\n\n[ssh]\nuser = \"{}\"\nkey = \"{}\"\nknown_hosts = \"{}\"\n",
+            fleet::Fleet::user(),
+            fleet.client_key().display(),
+            env.config_dir().join("known_hosts").display()
+        ));
+        env
+    }
+
     /// `~/.azlin` of this environment.
     pub fn config_dir(&self) -> PathBuf {
         self.root.path().join("azlin")

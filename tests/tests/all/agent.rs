@@ -139,14 +139,7 @@ async fn a_client_of_another_build_restarts_the_agent() {
 
 /// A user whose two VMs are `fleet`'s sshd hosts, through the agent.
 async fn fleet_user(fleet: &Fleet) -> Agented {
-    let env = Env::new();
-    let known_hosts = env.config_dir().join("known_hosts");
-    env.write_config(&format!(
-        "default_resource_group = \"rg-0\"\n\n[ssh]\nuser = \"{}\"\nkey = \"{}\"\nknown_hosts = \"{}\"\n",
-        Fleet::user(),
-        fleet.client_key().display(),
-        known_hosts.display()
-    ));
+    let env = Env::reaching(fleet);
     let options = Options {
         vms: 2,
         addresses: fleet.addresses(),

@@ -10,23 +10,6 @@ use std::time::{Duration, Instant};
 /// VMs 3 and 7 of the simulator are stopped and deallocated: 8 of 10 run.
 const RUNNING_OF_TEN: usize = 8;
 
-/// An azlin user whose SSH settings reach `fleet` as `key`'s owner.
-fn user_env(fleet: &Fleet) -> Env {
-    let env = Env::new();
-    let known_hosts = env.config_dir().join("known_hosts");
-    std::fs::write(
-        env.config_file(),
-        format!(
-            "default_resource_group = \"rg-0\"\n\n[ssh]\nuser = \"{}\"\nkey = \"{}\"\nknown_hosts = \"{}\"\n",
-            Fleet::user(),
-            fleet.client_key().display(),
-            known_hosts.display()
-        ),
-    )
-    .expect("write config.toml");
-    env
-}
-
 async fn sim_for(addresses: Vec<String>) -> Sim {
     start(Options {
         vms: addresses.len(),
@@ -69,7 +52,7 @@ fn column(value: &serde_json::Value, table: &str, field: &str) -> Vec<(String, S
 async fn batch_command_runs_on_every_running_vm_and_shows_each_hosts_output() {
     let fleet = Fleet::start(10);
     let sim = sim_for(fleet.addresses()).await;
-    let env = user_env(&fleet);
+    let env = Env::reaching(&fleet);
     let output = azlin(
         &env,
         &sim,
@@ -113,7 +96,7 @@ async fn batch_command_runs_on_every_running_vm_and_shows_each_hosts_output() {
 async fn w_and_ps_report_every_running_vm() {
     let fleet = Fleet::start(10);
     let sim = sim_for(fleet.addresses()).await;
-    let env = user_env(&fleet);
+    let env = Env::reaching(&fleet);
     let w = azlin(&env, &sim, &["w", "-o", "json"]).await;
     assert_eq!(w.code, 0, "{}", w.stderr);
     let hosts = column(&json(&w), "hosts", "load");
@@ -144,7 +127,7 @@ async fn each_failing_host_gets_its_own_error_and_the_others_succeed() {
     // vm-0005 points at an sshd that does not know the client key.
     addresses[5] = stranger.addresses()[0].clone();
     let sim = sim_for(addresses.clone()).await;
-    let env = user_env(&fleet);
+    let env = Env::reaching(&fleet);
     let first = azlin(
         &env,
         &sim,
@@ -281,7 +264,7 @@ async fn top_prints_a_json_line_per_snapshot_over_connections_kept_open() {
     let mut fleet = Fleet::start(3);
     fleet.stop(2);
     let sim = sim_for(fleet.addresses()).await;
-    let env = user_env(&fleet);
+    let env = Env::reaching(&fleet);
     let top = azlin(
         &env,
         &sim,
@@ -333,7 +316,7 @@ async fn top_prints_a_json_line_per_snapshot_over_connections_kept_open() {
 async fn top_on_a_terminal_redraws_in_place_and_gives_the_screen_back() {
     let fleet = Fleet::start(2);
     let sim = sim_for(fleet.addresses()).await;
-    let env = user_env(&fleet);
+    let env = Env::reaching(&fleet);
     let top = on_terminal(&env, &sim, &["top", "-n", "3", "-i", "1"], "").await;
     assert_eq!(top.code, 0, "{}", top.stdout);
     let screen = &top.stdout;
@@ -358,7 +341,7 @@ async fn top_on_a_terminal_redraws_in_place_and_gives_the_screen_back() {
 async fn ctrl_c_during_a_batch_disconnects_from_every_host_and_exits_130() {
     let fleet = Fleet::start(3);
     let sim = sim_for(fleet.addresses()).await;
-    let env = user_env(&fleet);
+    let env = Env::reaching(&fleet);
     let child = azlin_at(&env, &sim, &["batch", "command", "sleep 60", "--all"]).spawn();
     for i in 0..3 {
         wait::for_log(&fleet, i, |log| log.contains("Starting session: command"));

@@ -103,13 +103,7 @@ async fn the_ssh_reuse_ratio_shows_the_agent_keeping_connections() {
         ..Options::default()
     })
     .await;
-    let env = Env::new();
-    env.write_config(&format!(
-        "default_resource_group = \"rg-0\"\n\n[ssh]\nuser = \"{}\"\nkey = \"{}\"\nknown_hosts = \"{}\"\n",
-        Fleet::user(),
-        fleet.client_key().display(),
-        env.config_dir().join("known_hosts").display()
-    ));
+    let env = Env::reaching(&fleet);
     let runtime = tempfile::tempdir().expect("a runtime dir");
     let through_agent = |args: &'static [&'static str]| {
         let run = azlin_at(&env, &sim, args).through_agent(runtime.path());

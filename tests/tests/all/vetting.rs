@@ -464,13 +464,7 @@ async fn an_out_of_tree_plugin_goes_from_installed_to_refused_to_granted_to_runn
         ..Options::default()
     })
     .await;
-    let env = Env::new();
-    env.write_config(&format!(
-        "default_resource_group = \"rg-0\"\n\n[ssh]\nuser = \"{}\"\nkey = \"{}\"\nknown_hosts = \"{}\"\n",
-        azlin_tests::fleet::Fleet::user(),
-        fleet.client_key().display(),
-        env.config_dir().join("known_hosts").display()
-    ));
+    let env = Env::reaching(&fleet);
     let policy = env.write_system_policy("third_party = \"deny\"\n");
     let file = download(&env, fixtures::DISK_USAGE, "disk_usage.wasm");
     let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
