@@ -10,9 +10,15 @@ const PER_CORE: usize = 32;
 /// more than there are hosts), else enough for every host up to a bound
 /// that grows with the machine's cores.
 pub fn workers(targets: usize, max_workers: Option<usize>) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let bound = max_workers.unwrap_or((cores * PER_CORE).min(MOST));
+    let bound = max_workers.unwrap_or((cores() * PER_CORE).min(MOST));
     targets.min(bound).max(1)
+}
+
+/// The cores this process may use, read once: the standard library reads
+/// cgroup files on every call (tens of microseconds).
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 #[cfg(test)]
