@@ -505,3 +505,29 @@ async fn an_out_of_tree_plugin_goes_from_installed_to_refused_to_granted_to_runn
         assert!(disk["size_mib"].as_i64().unwrap_or_default() > 0, "{disk}");
     }
 }
+
+#[test]
+fn install_without_a_terminal_needs_yes_or_grant_and_installs_nothing() {
+    let env = Env::new();
+    let file = download(&env, fixtures::READER, "reader.wasm");
+    let refused = env.azlin(["plugin", "install", path(&file)]).code(2);
+    assert!(
+        refused.stderr.contains(
+            "plugin 'reader' needs azure-read, and nobody is at a terminal to approve that\nhint: add --yes to grant it, or --grant CAP,... to grant fewer"
+        ),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        !env.plugin_dir().join("reader.wasm").exists(),
+        "nothing installed"
+    );
+    let unknown = env
+        .azlin(["plugin", "install", path(&file), "--grant", "azure-reed"])
+        .code(2);
+    assert!(
+        unknown.stderr.contains("unknown capability 'azure-reed'"),
+        "{}",
+        unknown.stderr
+    );
+}

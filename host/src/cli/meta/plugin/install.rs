@@ -146,17 +146,17 @@ async fn grants(
         .map(|capability| capability.name())
         .collect::<Vec<_>>()
         .join(", ");
+    let them = if needed.len() == 1 { "it" } else { "them" };
     if !settings.style.ask {
         return Err(Usage(format!(
-            "plugin '{name}' needs {listed}, and nobody is at a terminal to approve that\nhint: add --yes to grant them, or --grant CAP,... to grant fewer"
+            "plugin '{name}' needs {listed}, and nobody is at a terminal to approve that\nhint: add --yes to grant {them}, or --grant CAP,... to grant fewer"
         ))
         .into());
     }
     let question = format!(
-        "plugin '{name}' {} (sha256 {}) needs {listed}; grant {}?",
+        "plugin '{name}' {} (sha256 {}) needs {listed}; grant {them}?",
         loaded.info.version,
         short(&loaded.sha256),
-        if needed.len() == 1 { "it" } else { "them" }
     );
     if render::ask(&question, &mut std::io::stderr()).await? {
         Ok(needed)

@@ -1,12 +1,12 @@
-//! `azlin plugin list`: every plugin with its version, digest and the
-//! capabilities its imports require.
+//! `azlin plugin list`: every plugin with its version, digest, the
+//! capabilities its imports require, and whether vetting lets it run.
 
 use crate::cli::present;
 use crate::cli::settings::Settings;
 use crate::plugin::{Entry, Loaded};
 use crate::runtime::{Align, Column, Event, Runtime, Value};
 
-/// Lists the plugins; one that fails to load is listed with the reason.
+/// Lists the plugins; one that is refused or fails to load is listed with the reason.
 pub async fn run(settings: &Settings) -> anyhow::Result<u8> {
     let runtime = Runtime::new(&settings.paths)?;
     let mut events = vec![Event::Table {
