@@ -5,6 +5,7 @@ pub mod agent;
 pub mod azure;
 pub mod cache;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod executor;
 pub mod perf;

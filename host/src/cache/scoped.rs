@@ -2,8 +2,8 @@
 //! on the bytes each scope keeps, and invalidation by name prefix.
 
 use super::entry::Header;
-use super::store::now_ms;
 use super::{Cache, CacheError, Key};
+use crate::clock::now_ms;
 use serde::Serialize;
 use std::time::Duration;
 

@@ -2,13 +2,14 @@
 
 use super::entry::{self, Header};
 use super::{CacheError, Key, Operation, OperationStats, Pattern};
+use crate::clock::now_ms;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// How often (in puts) the size bounds are enforced.
 const BOUNDS_EVERY: u64 = 32;
@@ -308,14 +309,6 @@ impl Drop for Cache {
 
 fn prefix(operation: Operation) -> Vec<u8> {
     format!("{}/", operation.name()).into_bytes()
-}
-
-/// Milliseconds since the Unix epoch.
-pub(super) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis() as u64
 }
 
 /// Whether opening failed because another process holds the database.

@@ -78,7 +78,7 @@ impl Tally {
     }
 
     fn started(&mut self) {
-        self.since_ms.get_or_insert_with(now_ms);
+        self.since_ms.get_or_insert_with(crate::clock::now_ms);
     }
 
     fn slot(&mut self, operation: &str) -> &mut Timing {
@@ -91,12 +91,6 @@ impl Tally {
         };
         self.operations.entry(name.into()).or_default()
     }
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_millis() as u64)
 }
 
 #[cfg(test)]

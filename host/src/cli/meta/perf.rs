@@ -127,10 +127,7 @@ fn since(since_ms: Option<u64>) -> Value {
     let Some(since_ms) = since_ms else {
         return Value::Empty;
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |now| now.as_millis() as u64);
-    let minutes = now.saturating_sub(since_ms) / 60_000;
+    let minutes = crate::clock::now_ms().saturating_sub(since_ms) / 60_000;
     Value::Text(match minutes {
         0 => "less than a minute ago".into(),
         m if m < 120 => format!("{m} min ago"),

@@ -6,7 +6,6 @@ use crate::plugin::bindings::host_info::{Host, InvocationInfo, OutputFormat};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::state::HostState;
 use crate::runtime::Format;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 impl Host for HostState {
     async fn host_version(&mut self) -> wasmtime::Result<String> {
@@ -31,10 +30,7 @@ impl Host for HostState {
     }
 
     async fn now_ms(&mut self) -> wasmtime::Result<u64> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
-        Ok(now.as_millis() as u64)
+        Ok(crate::clock::now_ms())
     }
 
     async fn config_value(
