@@ -19,12 +19,7 @@ impl Fixture {
     /// A user environment whose precompiled cache already holds `doctor`.
     fn warm() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let paths = Paths {
-            config_dir: dir.path().join("azlin"),
-            config_file: dir.path().join("azlin/config.toml"),
-            plugin_dir: dir.path().join("azlin/plugins"),
-            cache_dir: dir.path().join("cache"),
-        };
+        let paths = Paths::under(dir.path());
         let tokio = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -25,12 +25,7 @@ struct Installed {
 impl Installed {
     fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let paths = Paths {
-            config_dir: dir.path().join("azlin"),
-            config_file: dir.path().join("azlin/config.toml"),
-            plugin_dir: dir.path().join("azlin/plugins"),
-            cache_dir: dir.path().join("cache"),
-        };
+        let paths = Paths::under(dir.path());
         std::fs::create_dir_all(&paths.plugin_dir).expect("plugin dir");
         let component: Vec<u8> = (0..128 * 1024).map(|index| (index % 251) as u8).collect();
         let sha256 = hex::encode(Sha256::digest(&component));

@@ -135,12 +135,7 @@ impl Env {
 
     /// Paths for constructing a runtime in this process.
     pub fn paths(&self) -> azlin::config::Paths {
-        azlin::config::Paths {
-            config_dir: self.config_dir(),
-            config_file: self.config_file(),
-            plugin_dir: self.plugin_dir(),
-            cache_dir: self.cache_dir(),
-        }
+        azlin::config::Paths::under(self.root.path())
     }
 
     /// A command line to run in this environment.

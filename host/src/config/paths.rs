@@ -3,7 +3,7 @@
 //! what can be rebuilt.
 
 use super::ConfigError;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The directories and files of one azlin user.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -19,6 +19,17 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// A user whose files all live under `root`: `root/azlin` for settings
+    /// and plugins, `root/cache` for the rest (tests and benchmarks).
+    pub fn under(root: &Path) -> Self {
+        Self {
+            config_dir: root.join("azlin"),
+            config_file: root.join("azlin/config.toml"),
+            plugin_dir: root.join("azlin/plugins"),
+            cache_dir: root.join("cache"),
+        }
+    }
+
     /// The API cache's database directory.
     pub fn api_cache(&self) -> PathBuf {
         self.cache_dir.join("api")

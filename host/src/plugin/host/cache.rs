@@ -132,12 +132,7 @@ mod tests {
 
     /// A user's directories under `root`, with `config` as config.toml.
     fn paths(root: &std::path::Path, config: &str) -> (Paths, Arc<Config>) {
-        let paths = Paths {
-            config_dir: root.join("azlin"),
-            config_file: root.join("azlin/config.toml"),
-            plugin_dir: root.join("azlin/plugins"),
-            cache_dir: root.join("cache"),
-        };
+        let paths = Paths::under(root);
         std::fs::create_dir_all(&paths.config_dir).expect("config dir");
         std::fs::write(&paths.config_file, config).expect("config.toml");
         let config = Config::load(&paths.config_file).expect("config loads");
