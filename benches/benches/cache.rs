@@ -1,20 +1,17 @@
 //! The persistent API cache (`azlin::cache::Cache`, sled) inside one
 //! process: a hit and a miss, a put of a small value, and a put and a hit of
-//! the VM list of 1 000 VMs in the form the inventory caches it.
-//!
-//! The inventory's slim record (`SlimVm`) is private to azlin, so [`SlimVm`]
-//! here has the same fields, filled from azlin-sim's VM list page the way
-//! the inventory fills its own: the same postcard bytes per VM.
+//! the VM list of 1 000 VMs in the form the inventory caches it (`SlimVm`,
+//! filled from azlin-sim's VM list page).
 
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use azlin::azure::SlimVm;
 use azlin::azure::models::{Page, VirtualMachine};
 use azlin::cache::{Bounds, Cache, Key, Operation, Ttls};
 use azlin_benches::Pages;
 use divan::Bencher;
 use divan::counter::{BytesCount, ItemsCount};
-use serde::{Deserialize, Serialize};
 
 /// VMs in the large list.
 const VMS: usize = 1_000;
@@ -22,49 +19,6 @@ const VMS: usize = 1_000;
 fn main() {
     LazyLock::force(&FLEET);
     divan::main();
-}
-
-/// The fields of azlin's `inventory::slim::SlimVm`, in its order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct SlimVm {
-    id: String,
-    name: String,
-    location: String,
-    size: String,
-    os_type: Option<String>,
-    os_image: Option<String>,
-    provisioning_state: String,
-    tags: Vec<(String, String)>,
-    nics: Vec<String>,
-}
-
-impl From<VirtualMachine> for SlimVm {
-    fn from(vm: VirtualMachine) -> Self {
-        let properties = vm.properties.as_ref();
-        let image = properties
-            .and_then(|properties| properties.storage_profile.as_ref())
-            .and_then(|storage| storage.image_reference.as_ref())
-            .and_then(|image| {
-                Some(format!(
-                    "{} {}",
-                    image.offer.as_deref()?,
-                    image.sku.as_deref()?
-                ))
-            });
-        SlimVm {
-            name: vm.name().to_string(),
-            size: vm.size().unwrap_or_default().to_string(),
-            os_type: vm.os_type().map(str::to_string),
-            os_image: image,
-            provisioning_state: properties
-                .and_then(|properties| properties.provisioning_state.clone())
-                .unwrap_or_default(),
-            nics: vm.nic_ids().map(str::to_ascii_lowercase).collect(),
-            tags: vm.tags.into_iter().collect(),
-            location: vm.location,
-            id: vm.id,
-        }
-    }
 }
 
 /// azlin-sim's 1 000 VMs, slimmed.

@@ -11,7 +11,9 @@ use super::{ArmClient, AzureError, sizes};
 use crate::cache::{Cache, Key, Operation, Pattern};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use slim::{SlimNic, SlimSize, SlimVm};
+/// The cached form of a listed VM; public for the cache benchmarks.
+pub use slim::SlimVm;
+use slim::{SlimNic, SlimSize};
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
