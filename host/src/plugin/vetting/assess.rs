@@ -226,6 +226,17 @@ pub fn grant(
     })
 }
 
+/// The whole verdict on a plugin under review (`plugin install`,
+/// `inspect`): admission, then the grant of what `required` needs.
+pub fn verdict(
+    subject: &Subject,
+    required: &[Capability],
+    policies: &Policies,
+) -> Result<Grant, VettingError> {
+    admit(subject, policies)?;
+    grant(subject, required, policies)
+}
+
 /// The limits and scope the policies set for this plugin, whatever it imports.
 pub fn ceilings(subject: &Subject, policies: &Policies) -> Grant {
     let mut grant = Grant::default();

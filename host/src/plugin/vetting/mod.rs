@@ -11,7 +11,7 @@ mod lock;
 mod policy;
 mod signature;
 
-pub use assess::{Kind, Policies, Subject, admit, capability, ceilings, grant};
+pub use assess::{Kind, Policies, Subject, admit, capability, ceilings, grant, verdict};
 pub use error::VettingError;
 pub use grant::{Ceiling, Grant, Scope};
 pub use lock::{Lock, Pinned};

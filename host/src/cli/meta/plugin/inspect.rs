@@ -18,36 +18,33 @@ pub async fn run(target: &str, settings: &Settings) -> anyhow::Result<Vec<Event>
     let runtime = Runtime::new(&settings.paths)?;
     let entry = resolve(&runtime, target)?;
     let bytes = entry.read()?;
-    let loaded = runtime.review(&entry, bytes).await?;
     let vetting = runtime.vetting();
     let policies = vetting.policies()?;
-    let lock = vetting.lock()?;
-    let installed = lock.plugins.get(&loaded.info.name).filter(|_| {
-        matches!(&entry.origin, Origin::File(path) if *path == runtime.catalog().plugin_dir().join(format!("{}.wasm", loaded.info.name)))
-    });
-    let (signed, pinned) = match &entry.origin {
-        Origin::Builtin => (Signed::Unsigned, None),
+    let signed = match &entry.origin {
+        Origin::Builtin => Signed::Unsigned,
         Origin::File(path) => {
-            let signed = check_signature(
-                &std::fs::read(path)?,
-                &signature_path(path),
-                &policies.publishers(),
-            );
-            let pinned = installed.cloned().unwrap_or_else(|| Pinned {
-                version: loaded.info.version.clone(),
-                sha256: loaded.sha256.clone(),
-                needs: Vec::new(),
-                grants: loaded
-                    .capabilities
-                    .iter()
-                    .map(|c| c.name().to_string())
-                    .collect(),
-                publisher: signed.publisher().map(String::from),
-                enabled: true,
-            });
-            (signed, Some(pinned))
+            check_signature(&bytes.bytes, &signature_path(path), &policies.publishers())
         }
     };
+    let loaded = runtime.review(&entry, bytes).await?;
+    let lock = vetting.lock()?;
+    // The approval counts only for the installed file, not a copy elsewhere.
+    let installed = lock
+        .plugins
+        .get(&loaded.info.name)
+        .filter(|_| installed_entry(runtime.catalog(), &loaded.info.name).origin == entry.origin);
+    let pinned = installed.cloned().unwrap_or_else(|| Pinned {
+        version: loaded.info.version.clone(),
+        sha256: loaded.sha256.clone(),
+        needs: Vec::new(),
+        grants: loaded
+            .capabilities
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect(),
+        publisher: signed.publisher().map(String::from),
+        enabled: true,
+    });
     let subject = Subject {
         name: &loaded.info.name,
         sha256: &loaded.sha256,
@@ -56,12 +53,11 @@ pub async fn run(target: &str, settings: &Settings) -> anyhow::Result<Vec<Event>
             Origin::Builtin => Kind::Builtin,
             Origin::File(path) => Kind::Installed {
                 path,
-                pinned: pinned.as_ref(),
+                pinned: Some(&pinned),
             },
         },
     };
-    let verdict = vetting::admit(&subject, &policies)
-        .and_then(|()| vetting::grant(&subject, &loaded.capabilities, &policies));
+    let verdict = vetting::verdict(&subject, &loaded.capabilities, &policies);
     let mut events = vec![summary(&entry, &loaded, installed, &signed, &verdict)];
     events.extend(capabilities(&subject, &loaded, &policies));
     events.extend(limits(&vetting::ceilings(&subject, &policies), settings));

@@ -88,8 +88,7 @@ pub async fn run(request: Request, settings: &Settings) -> anyhow::Result<Vec<Ev
             pinned: lock.plugins.get(&name),
         },
     };
-    let verdict = vetting::admit(&subject, &policies)
-        .and_then(|()| vetting::grant(&subject, &loaded.capabilities, &policies));
+    let verdict = vetting::verdict(&subject, &loaded.capabilities, &policies);
     let mut events = Vec::new();
     if let Signed::Untrusted(why) = &signed {
         events.push(Event::Warning(format!(
