@@ -20,7 +20,7 @@ fn azlin_imports(path: &str) -> Vec<String> {
 }
 
 #[test]
-fn a_plugin_built_against_0_1_0_runs_on_a_0_1_1_host() {
+fn a_plugin_built_against_0_1_0_runs_on_a_0_1_2_host() {
     assert_eq!(
         azlin_imports(fixtures::V010),
         [
@@ -31,8 +31,8 @@ fn a_plugin_built_against_0_1_0_runs_on_a_0_1_1_host() {
         "the fixture really is built against 0.1.0"
     );
     assert!(
-        azlin_imports(fixtures::NORMAL).contains(&"azlin:host/output@0.1.1".to_string()),
-        "plugins built now use 0.1.1"
+        azlin_imports(fixtures::NORMAL).contains(&"azlin:host/output@0.1.2".to_string()),
+        "plugins built now use 0.1.2"
     );
     let env = Env::new();
     env.install(fixtures::V010, "v010");
