@@ -3,6 +3,7 @@
 //! that survive the process; plugins' own entries live in it too, each
 //! plugin's within a quota.
 
+mod derived;
 mod entry;
 mod error;
 mod key;

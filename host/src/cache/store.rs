@@ -1,5 +1,6 @@
 //! The cache itself: a sled database under the user's cache directory.
 
+use super::derived::Derived;
 use super::entry::{self, Header};
 use super::{CacheError, Key, Operation, OperationStats, Pattern};
 use crate::clock::now_ms;
@@ -76,6 +77,7 @@ pub struct Cache {
     puts: AtomicU64,
     /// Held while a write within a quota measures its scope and stores.
     pub(super) quota_writes: Mutex<()>,
+    pub(super) derived: Derived,
 }
 
 impl std::fmt::Debug for Cache {
@@ -121,6 +123,7 @@ impl Cache {
             session: Mutex::default(),
             puts: AtomicU64::new(0),
             quota_writes: Mutex::default(),
+            derived: Derived::default(),
         })
     }
 
@@ -138,6 +141,14 @@ impl Cache {
         }
         self.count(key.operation, found.is_some());
         found
+    }
+
+    /// The stamp of the fresh entry under `key`: a number unique to each
+    /// put, so an unchanged stamp means unchanged bytes. Counts nothing.
+    pub fn stamp(&self, key: &Key) -> Option<u64> {
+        let stored = self.entries.get(key.bytes()).ok().flatten()?;
+        let (header, _) = Header::decode(&stored)?;
+        header.fresh(now_ms()).then_some(header.seq)
     }
 
     /// Stores `value` under `key` for the operation's time-to-live.
@@ -287,7 +298,7 @@ impl Cache {
         Ok((counts[0], counts[1]))
     }
 
-    fn count(&self, operation: Operation, hit: bool) {
+    pub(super) fn count(&self, operation: Operation, hit: bool) {
         crate::perf::lookup(operation.name(), hit);
         let mut session = self.session.lock().expect("session lock");
         let counts = session.entry(operation).or_default();

@@ -66,8 +66,10 @@ fn new_store(engine: &wasmtime::Engine, state: HostState, limits: &Limits) -> St
     store.call_hook(|mut store, hook| {
         let clock = &mut store.data_mut().clock;
         match hook {
-            CallHook::CallingWasm | CallHook::ReturningFromHost => clock.enter(),
-            CallHook::CallingHost | CallHook::ReturningFromWasm => clock.leave(),
+            CallHook::CallingWasm => clock.calling_wasm(),
+            CallHook::ReturningFromWasm => clock.returning_from_wasm(),
+            CallHook::CallingHost => clock.calling_host(),
+            CallHook::ReturningFromHost => clock.returning_from_host(),
         }
         Ok(())
     });

@@ -106,16 +106,50 @@ impl ResourceLimiter for StoreLimiter {
 pub struct GuestClock {
     spent: Duration,
     entered: Option<Instant>,
+    /// Host calls under way: wasm the host calls meanwhile (the guest's
+    /// `realloc` while results are lowered) is not timed, which saves two
+    /// clock reads per string handed to the guest.
+    in_host: u32,
 }
 
 impl GuestClock {
+    /// The guest calls the host.
+    pub fn calling_host(&mut self) {
+        if self.in_host == 0 {
+            self.leave();
+        }
+        self.in_host += 1;
+    }
+
+    /// A host call returns to the guest.
+    pub fn returning_from_host(&mut self) {
+        self.in_host = self.in_host.saturating_sub(1);
+        if self.in_host == 0 {
+            self.enter();
+        }
+    }
+
+    /// The host calls into the guest: timed unless inside a host call.
+    pub fn calling_wasm(&mut self) {
+        if self.in_host == 0 {
+            self.enter();
+        }
+    }
+
+    /// The guest returns to the host.
+    pub fn returning_from_wasm(&mut self) {
+        if self.in_host == 0 {
+            self.leave();
+        }
+    }
+
     /// The guest starts (or resumes) executing.
-    pub fn enter(&mut self) {
+    fn enter(&mut self) {
         self.entered.get_or_insert_with(Instant::now);
     }
 
     /// The guest stops executing (returns, or calls the host).
-    pub fn leave(&mut self) {
+    fn leave(&mut self) {
         if let Some(entered) = self.entered.take() {
             self.spent += entered.elapsed();
         }

@@ -2,6 +2,7 @@
 //! TSV on stdout; warnings and progress on stderr.
 
 mod delimited;
+mod grid;
 mod json;
 mod progress;
 mod prompt;

@@ -2,7 +2,7 @@
 //! on a terminal, snapshots of a refreshing command drawn in place.
 
 use super::screen::Screen;
-use super::{Sink, Style, value};
+use super::{Sink, Style, grid, value};
 use crate::runtime::{Align, Column, Event, Value};
 use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
 use std::io::{self, Write};
@@ -79,6 +79,18 @@ impl TableSink {
         let Some((columns, rows)) = self.current.take() else {
             return Ok(());
         };
+        if !self.style.color && self.style.width.is_none() {
+            let titles: Vec<&str> = columns.iter().map(|column| column.title.as_str()).collect();
+            let aligns: Vec<Align> = columns.iter().map(|column| column.align).collect();
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| row.iter().map(value::human).collect())
+                .collect();
+            if let Some(text) = grid::draw(&titles, &aligns, &cells) {
+                self.block(out)?;
+                return writeln!(out, "{text}");
+            }
+        }
         let mut table = self.new_table();
         table.set_header(columns.iter().map(|column| {
             let cell = Cell::new(&column.title);

@@ -52,10 +52,12 @@ impl Command for List {
         };
         let scripted = host::invocation().format != host::OutputFormat::Table;
         let wide = args.flag("wide") || scripted;
-        let mut table = Table::begin("vms", columns(wide, scripted))?;
-        for vm in vms.iter().filter(|vm| show_all || is_up(vm)) {
-            table.row(row(vm, wide, scripted))?;
-        }
+        Table::begin("vms", columns(wide, scripted))?.rows(
+            vms.iter()
+                .filter(|vm| show_all || is_up(vm))
+                .map(|vm| row(vm, wide, scripted))
+                .collect(),
+        )?;
         output::record("filters", filters(&filter, show_all))?;
         output::text(&format!(
             "Total: {} VMs | {running} running | {hidden} hidden",

@@ -46,18 +46,22 @@ impl Command for Ps {
         answers.sort_by(|a, b| a.0.cmp(&b.0));
         if args.flag("grouped") {
             for (label, processes) in &answers {
-                let mut table = Table::begin(&format!("processes-{label}"), columns(false))?;
-                for process in processes {
-                    table.row(process.cells(None))?;
-                }
+                Table::begin(&format!("processes-{label}"), columns(false))?.rows(
+                    processes
+                        .iter()
+                        .map(|process| process.cells(None))
+                        .collect(),
+                )?;
             }
         } else {
-            let mut table = Table::begin("processes", columns(true))?;
-            for (label, processes) in &answers {
-                for process in processes {
-                    table.row(process.cells(Some(label)))?;
-                }
-            }
+            Table::begin("processes", columns(true))?.rows(
+                answers
+                    .iter()
+                    .flat_map(|(label, processes)| {
+                        processes.iter().map(|process| process.cells(Some(label)))
+                    })
+                    .collect(),
+            )?;
         }
         output::text(&format!(
             "{} processes on {} of {} hosts",

@@ -45,6 +45,17 @@ impl Table {
         wit::row(&cells)?;
         Ok(())
     }
+
+    /// Adds many rows in one crossing to the host: for long tables, where a
+    /// call per row costs more than the rows.
+    pub fn rows(&mut self, rows: Vec<Vec<Value>>) -> Result<(), Failure> {
+        debug_assert!(
+            rows.iter().all(|cells| cells.len() == self.width),
+            "row width must match the columns"
+        );
+        wit::rows(&rows)?;
+        Ok(())
+    }
 }
 
 /// Emits a record: named fields, shown as a list in tables and an object in JSON.

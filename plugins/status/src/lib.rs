@@ -50,16 +50,21 @@ impl Command for Status {
                 number_column("cpu", "CPU"),
             ],
         )?;
-        for vm in &listed {
-            table.row(vec![
-                vm.name.as_str().into(),
-                session_name(&vm.name).into(),
-                power_label(vm.power_state).into(),
-                vm.resource_group.as_str().into(),
-                vm.size.as_str().into(),
-                vm.vcpus.into(),
-            ])?;
-        }
+        table.rows(
+            listed
+                .iter()
+                .map(|vm| {
+                    vec![
+                        vm.name.as_str().into(),
+                        session_name(&vm.name).into(),
+                        power_label(vm.power_state).into(),
+                        vm.resource_group.as_str().into(),
+                        vm.size.as_str().into(),
+                        vm.vcpus.into(),
+                    ]
+                })
+                .collect(),
+        )?;
         Ok(())
     }
 }

@@ -195,3 +195,40 @@ async fn a_failed_fetch_caches_nothing() {
         sim.state.counts()
     );
 }
+
+#[tokio::test]
+async fn a_joined_list_is_reused_only_while_its_cache_entries_are_unchanged() {
+    let sim = sim(30).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = cache(&dir);
+    let run = || Inventory::new(client(&sim, fast_retries()), Some(cache.clone()));
+    run().list(&whole_subscription()).await.expect("miss");
+    let hit = run().list(&whole_subscription()).await.expect("hit");
+    let again = run().list(&whole_subscription()).await.expect("hit");
+    assert!(
+        Arc::ptr_eq(&hit, &again),
+        "a later run over the same cache gets the joined list as it was"
+    );
+    run()
+        .power("rg-0", "vm-0000", PowerAction::Deallocate)
+        .await
+        .expect("deallocate");
+    let after = run().list(&whole_subscription()).await.expect("list");
+    assert!(
+        !Arc::ptr_eq(&after, &again),
+        "a changed entry is joined again"
+    );
+    let vm = after
+        .iter()
+        .find(|record| record.name == "vm-0000")
+        .expect("listed");
+    assert_eq!(vm.power_state, PowerState::Deallocated);
+    let refreshed = run()
+        .list(&ListScope {
+            refresh: true,
+            ..whole_subscription()
+        })
+        .await
+        .expect("list");
+    assert!(!Arc::ptr_eq(&refreshed, &after), "--no-cache joins afresh");
+}

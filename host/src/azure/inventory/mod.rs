@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// The cached form of a listed VM; public for the cache benchmarks.
 pub use slim::SlimVm;
 use slim::{SlimNic, SlimSize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
@@ -77,9 +77,9 @@ impl PowerAction {
 pub struct Inventory {
     client: Arc<ArmClient>,
     cache: Option<Arc<Cache>>,
-    /// VMs listed so far in this run, by lower-cased resource group and name,
-    /// so naming a VM after listing it costs no second lookup.
-    seen: Mutex<HashMap<(String, String), VmRecord>>,
+    /// Lists made so far in this run, so naming a VM after listing it costs
+    /// no second lookup.
+    seen: Mutex<Vec<Arc<Vec<VmRecord>>>>,
 }
 
 impl Inventory {
@@ -92,20 +92,31 @@ impl Inventory {
         }
     }
 
-    /// The VMs of `scope`, joined with power state, IPs and size figures.
-    pub async fn list(&self, scope: &ListScope) -> Result<Vec<VmRecord>, AzureError> {
+    /// The VMs of `scope`, each joined with its power state, addresses and
+    /// size figures. A resident process that listed the same scope from the
+    /// same cache entries before answers with that list again.
+    pub async fn list(&self, scope: &ListScope) -> Result<Arc<Vec<VmRecord>>, AzureError> {
         let subscription = self.client.subscription().to_string();
         let group = scope.resource_group.as_deref().unwrap_or("*");
+        let memo = format!("inventory {subscription} {group}");
+        if !scope.refresh
+            && let Some(records) = self.cache.as_ref().and_then(|cache| cache.recall(&memo))
+        {
+            return Ok(self.saw(records));
+        }
         let base = match &scope.resource_group {
             Some(group) => format!("/subscriptions/{subscription}/resourceGroups/{group}"),
             None => format!("/subscriptions/{subscription}"),
         };
-        let params = |kind: &'static str| {
-            [
-                ("subscription", subscription.as_str()),
-                ("resource_group", group),
-                ("kind", kind),
-            ]
+        let key = |operation, kind: &'static str| {
+            Key::new(
+                operation,
+                &[
+                    ("subscription", subscription.as_str()),
+                    ("resource_group", group),
+                    ("kind", kind),
+                ],
+            )
         };
         let vms_url = format!("{base}/providers/Microsoft.Compute/virtualMachines?{COMPUTE_API}");
         let states_url = format!("{vms_url}&statusOnly=true");
@@ -113,63 +124,60 @@ impl Inventory {
             format!("{base}/providers/Microsoft.Network/networkInterfaces?{NETWORK_API}");
         let pips_url =
             format!("{base}/providers/Microsoft.Network/publicIPAddresses?{NETWORK_API}");
-        let (vm_params, state_params, nic_params, pip_params) = (
-            params("vms"),
-            params("states"),
-            params("nics"),
-            params("pips"),
-        );
         let (vms, states, nics, pips) = tokio::try_join!(
-            self.cached(Operation::VmList, &vm_params, scope.refresh, || {
+            self.cached(key(Operation::VmList, "vms"), scope.refresh, || {
                 self.slim_list::<VirtualMachine, _>(&vms_url, SlimVm::from)
             }),
-            self.cached(Operation::PowerState, &state_params, scope.refresh, || {
+            self.cached(key(Operation::PowerState, "states"), scope.refresh, || {
                 self.slim_list(&states_url, slim::state)
             }),
-            self.cached(Operation::Ips, &nic_params, scope.refresh, || {
+            self.cached(key(Operation::Ips, "nics"), scope.refresh, || {
                 self.slim_list::<NetworkInterface, _>(&nics_url, SlimNic::from)
             }),
-            self.cached(Operation::Ips, &pip_params, scope.refresh, || {
+            self.cached(key(Operation::Ips, "pips"), scope.refresh, || {
                 self.slim_list(&pips_url, slim::public_ip)
             }),
         )?;
-        let sizes = self.sizes_for(&vms, scope.refresh).await?;
-        let records = join::join(vms, &states, &nics, &pips, &sizes);
-        let mut seen = self.seen.lock().expect("seen lock");
-        for record in &records {
-            seen.insert(
-                seen_key(&record.resource_group, &record.name),
-                record.clone(),
-            );
+        let (sizes, size_sources) = self.sizes_for(&vms.0, scope.refresh).await?;
+        let records = Arc::new(join::join(vms.0, &states.0, &nics.0, &pips.0, &sizes));
+        let sources: Option<Vec<_>> = [vms.1, states.1, nics.1, pips.1]
+            .into_iter()
+            .chain(size_sources)
+            .collect();
+        if let (Some(cache), Some(sources)) = (&self.cache, sources) {
+            cache.remember(memo, sources, records.clone());
         }
-        Ok(records)
+        Ok(self.saw(records))
     }
 
-    /// The VM `name` in `resource_group`: from this run's listings, else
-    /// from a (cached) listing of the group.
+    /// Keeps `records` for [`Inventory::find`] during this run.
+    fn saw(&self, records: Arc<Vec<VmRecord>>) -> Arc<Vec<VmRecord>> {
+        self.seen.lock().expect("seen lock").push(records.clone());
+        records
+    }
+
+    /// The VM `name` in `resource_group`, from a list this run already made
+    /// if it had the VM, else from a fresh (cached) list of the group.
     pub async fn find(
         &self,
         resource_group: &str,
         name: &str,
     ) -> Result<Option<VmRecord>, AzureError> {
-        let key = seen_key(resource_group, name);
-        if let Some(record) = self.seen.lock().expect("seen lock").get(&key) {
+        let matches = |record: &&VmRecord| {
+            record.resource_group.eq_ignore_ascii_case(resource_group)
+                && record.name.eq_ignore_ascii_case(name)
+        };
+        let seen = self.seen.lock().expect("seen lock").clone();
+        if let Some(record) = seen.iter().rev().find_map(|list| list.iter().find(matches)) {
             return Ok(Some(record.clone()));
         }
         let scope = ListScope {
             resource_group: Some(resource_group.to_string()),
             refresh: false,
         };
-        Ok(self
-            .list(&scope)
-            .await?
-            .into_iter()
-            .find(|record| record.name.eq_ignore_ascii_case(name)))
+        Ok(self.list(&scope).await?.iter().find(matches).cloned())
     }
 
-    /// Runs a power action on a VM, waits for it and returns the power state
-    /// the VM's instance view reports; the cached power states of the
-    /// subscription are dropped, so the next list asks again.
     pub async fn power(
         &self,
         resource_group: &str,
@@ -214,14 +222,19 @@ impl Inventory {
         Ok(items.into_iter().map(slim).collect())
     }
 
-    /// Sizes the built-in table does not know, from each region's size list (cached).
-    async fn sizes_for(&self, vms: &[SlimVm], refresh: bool) -> Result<Vec<SlimSize>, AzureError> {
+    /// Sizes the built-in table does not know, from each region's size list
+    /// (cached), with the cache entries they came from (see [`Inventory::cached`]).
+    async fn sizes_for(
+        &self,
+        vms: &[SlimVm],
+        refresh: bool,
+    ) -> Result<(Vec<SlimSize>, Vec<Option<(Key, u64)>>), AzureError> {
         let unknown: BTreeSet<&str> = vms
             .iter()
             .filter(|vm| !vm.size.is_empty() && sizes::known(&vm.size).is_none())
             .map(|vm| vm.location.as_str())
             .collect();
-        let mut found = Vec::new();
+        let (mut found, mut sources) = (Vec::new(), Vec::new());
         for region in unknown {
             let subscription = self.client.subscription();
             let url = format!(
@@ -232,47 +245,43 @@ impl Inventory {
                 ("region", region),
                 ("kind", "sizes"),
             ];
-            let listed: Vec<Option<SlimSize>> = self
-                .cached(Operation::Metadata, &params, refresh, || {
+            let (listed, source): (Vec<Option<SlimSize>>, _) = self
+                .cached(Key::new(Operation::Metadata, &params), refresh, || {
                     self.slim_list(&url, slim::size)
                 })
                 .await?;
             found.extend(listed.into_iter().flatten());
+            sources.push(source);
         }
-        Ok(found)
+        Ok((found, sources))
     }
 
-    /// The cached answer under (`operation`, `params`), else `fetch`'s, stored.
-    /// A failed fetch caches nothing.
+    /// The cached answer under `key`, else `fetch`'s, stored; a failed fetch
+    /// caches nothing. A hit comes with its entry's stamp, read before the
+    /// entry, so a value derived from it is never remembered as newer than it is.
     async fn cached<T, F, Fut>(
         &self,
-        operation: Operation,
-        params: &[(&str, &str)],
+        key: Key,
         refresh: bool,
         fetch: F,
-    ) -> Result<T, AzureError>
+    ) -> Result<(T, Option<(Key, u64)>), AzureError>
     where
         T: Serialize + DeserializeOwned,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, AzureError>>,
     {
-        let key = Key::new(operation, params);
-        if !refresh && let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(&key)) {
-            return Ok(hit);
+        if !refresh && let Some(cache) = &self.cache {
+            let stamp = cache.stamp(&key);
+            if let Some(hit) = cache.get(&key) {
+                return Ok((hit, stamp.map(|stamp| (key, stamp))));
+            }
         }
         let value = fetch().await?;
         if let Some(cache) = &self.cache
             && let Err(error) = cache.put(&key, &value)
         {
-            tracing::warn!("cannot cache {}: {error}", operation.name());
+            tracing::warn!("cannot cache {}: {error}", key.operation.name());
         }
-        Ok(value)
+        Ok((value, None))
     }
-}
-
-fn seen_key(resource_group: &str, name: &str) -> (String, String) {
-    (
-        resource_group.to_ascii_lowercase(),
-        name.to_ascii_lowercase(),
-    )
 }

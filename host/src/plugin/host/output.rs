@@ -38,19 +38,24 @@ impl Host for HostState {
     }
 
     async fn row(&mut self, cells: Vec<Value>) -> wasmtime::Result<Result<(), Error>> {
-        match self.output.table_width {
-            None => return Ok(Err(invalid("row added before any table was begun".into()))),
-            Some(width) if width != cells.len() => {
-                return Ok(Err(invalid(format!(
-                    "row has {} cells but the table has {width} columns",
-                    cells.len()
-                ))));
-            }
-            Some(_) => {}
+        if let Err(error) = self.fits_table(&cells) {
+            return Ok(Err(error));
         }
         self.output
             .send(events::Event::Row(cells.into_iter().map(value).collect()))
             .await?;
+        Ok(Ok(()))
+    }
+
+    async fn rows(&mut self, rows: Vec<Vec<Value>>) -> wasmtime::Result<Result<(), Error>> {
+        for cells in rows {
+            if let Err(error) = self.fits_table(&cells) {
+                return Ok(Err(error));
+            }
+            self.output
+                .send(events::Event::Row(cells.into_iter().map(value).collect()))
+                .await?;
+        }
         Ok(Ok(()))
     }
 
@@ -127,6 +132,18 @@ impl HostState {
             )));
         }
         Ok(())
+    }
+
+    /// Checks a row fits the table begun last.
+    fn fits_table(&self, cells: &[Value]) -> Result<(), Error> {
+        match self.output.table_width {
+            None => Err(invalid("row added before any table was begun".into())),
+            Some(width) if width != cells.len() => Err(invalid(format!(
+                "row has {} cells but the table has {width} columns",
+                cells.len()
+            ))),
+            Some(_) => Ok(()),
+        }
     }
 }
 

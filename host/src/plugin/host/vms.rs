@@ -114,7 +114,7 @@ pub(crate) async fn inventory(session: Option<Arc<Session>>) -> Result<Arc<Inven
 async fn list(
     session: Option<Arc<Session>>,
     scope: &ListScope,
-) -> Result<Vec<VmRecord>, AzureError> {
+) -> Result<Arc<Vec<VmRecord>>, AzureError> {
     inventory(session).await?.list(scope).await
 }
 
