@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::Destination;
-use super::limit::ConnectLimit;
+use super::limit::{ConnectLimit, short};
+use super::unreachable::REMEMBERED;
 
 /// An SSH failure. Connection errors leave the pool usable; a timed-out
 /// command leaves its connection usable.
@@ -28,6 +29,21 @@ pub enum SshError {
         dest: Destination,
         limit: ConnectLimit,
     },
+    /// The request's own time limit ran out while connecting (a probe that
+    /// allows less than the connect limit).
+    #[error(
+        "gave up connecting to {dest} after {}, the command's time limit\nhint: check that the VM is running and reachable from this machine (a firewall may drop the connection)",
+        short(*after)
+    )]
+    ConnectDeadline { dest: Destination, after: Duration },
+    /// The destination gave no answer in time a moment ago; it is not tried
+    /// again until that is [`REMEMBERED`] old, so a run does not wait for the
+    /// same silence twice.
+    #[error(
+        "{dest} gave no answer {} ago; azlin tries it again after {}\nhint: check that the VM is running and reachable from this machine (a firewall may drop the connection)",
+        short(*ago), short(REMEMBERED)
+    )]
+    RecentlyUnreachable { dest: Destination, ago: Duration },
     /// The server refused the key for that user.
     #[error(
         "{dest} refused the key {} for user {}\nhint: add {}.pub to ~{}/.ssh/authorized_keys on the VM, or choose another key or user",
@@ -96,7 +112,10 @@ impl SshError {
     /// The kind of failure, for the plugin interface.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            SshError::Connect { .. } | SshError::ConnectTimeout { .. } => ErrorKind::Unavailable,
+            SshError::Connect { .. }
+            | SshError::ConnectTimeout { .. }
+            | SshError::ConnectDeadline { .. }
+            | SshError::RecentlyUnreachable { .. } => ErrorKind::Unavailable,
             SshError::Auth { .. }
             | SshError::KeyUnreadable { .. }
             | SshError::HostKeyChanged { .. } => ErrorKind::AccessDenied,
@@ -105,11 +124,22 @@ impl SshError {
         }
     }
 
+    /// Whether the destination gave no answer within the time it had: the
+    /// pool remembers it briefly.
+    pub fn is_silence(&self) -> bool {
+        matches!(
+            self,
+            SshError::ConnectTimeout { .. } | SshError::ConnectDeadline { .. }
+        )
+    }
+
     /// The destination the failure concerns.
     pub fn destination(&self) -> &Destination {
         match self {
             SshError::Connect { dest, .. }
             | SshError::ConnectTimeout { dest, .. }
+            | SshError::ConnectDeadline { dest, .. }
+            | SshError::RecentlyUnreachable { dest, .. }
             | SshError::Auth { dest, .. }
             | SshError::KeyUnreadable { dest, .. }
             | SshError::HostKeyChanged { dest, .. }

@@ -18,7 +18,8 @@ pub struct ExecRequest {
     pub command: String,
     /// Sent to the command's standard input, then end of file.
     pub stdin: Option<Vec<u8>>,
-    /// Limit from asking for a channel to the command's end.
+    /// Limit from the call to the command's end, connecting included (the
+    /// pool's connect limit may end connecting sooner).
     pub timeout: Duration,
 }
 

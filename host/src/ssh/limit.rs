@@ -89,7 +89,7 @@ fn percentile_90(samples: &[Duration]) -> Duration {
 }
 
 /// `150 ms` below a second, else seconds to a tenth: `1.5 s`, `60 s`.
-fn short(duration: Duration) -> String {
+pub(crate) fn short(duration: Duration) -> String {
     if duration < Duration::from_secs(1) {
         return format!("{} ms", duration.as_millis());
     }

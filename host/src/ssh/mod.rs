@@ -9,6 +9,7 @@ mod known_hosts;
 mod latency;
 mod limit;
 mod pool;
+mod unreachable;
 
 pub use config::{Destination, SshSettings};
 pub use error::{ErrorKind, SshError};

@@ -18,6 +18,7 @@ use super::connection::{ChannelError, Connection, client_config, protocol_error}
 use super::exec::{self, ExecOutput, ExecRequest};
 use super::known_hosts::KnownHosts;
 use super::latency::Latency;
+use super::unreachable::Unreachable;
 use super::{ConnectLimit, Destination, SshError, SshSettings};
 
 /// The reaper's shortest sleep, so a tiny idle timeout cannot make it spin.
@@ -49,6 +50,8 @@ struct Inner {
     known_hosts: Arc<KnownHosts>,
     /// Handshake times, which set each new connection's limit.
     latency: Latency,
+    /// Destinations that gave no answer in time a moment ago.
+    unreachable: Unreachable,
     key: OnceLock<Arc<PrivateKey>>,
     /// One slot per destination ever used; its lock is held while connecting,
     /// so concurrent execs to a new host share one connection.
@@ -80,6 +83,7 @@ impl Pool {
                 config,
                 known_hosts,
                 latency,
+                unreachable: Unreachable::default(),
                 key: OnceLock::new(),
                 slots: Mutex::new(HashMap::new()),
                 room,
@@ -142,6 +146,39 @@ impl Pool {
             duration: started.elapsed(),
             reused,
         })
+    }
+
+    /// One SSH round trip to `to` on its pooled connection (opened first if
+    /// needed, and not counted): a session channel opened and closed, which
+    /// the server answers without starting a process.
+    pub async fn round_trip(
+        &self,
+        to: &Destination,
+        timeout: Duration,
+    ) -> Result<Duration, SshError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let (lease, _reused) = self.inner.lease(to, deadline).await?;
+        let started = Instant::now();
+        let opened = tokio::time::timeout_at(deadline, lease.connection.open_channel()).await;
+        let took = started.elapsed();
+        let channel = match opened {
+            Ok(Ok((channel, _permit))) => channel,
+            Ok(Err(ChannelError::Closed)) => {
+                self.inner.forget(to, &lease.connection).await;
+                return Err(protocol_error(to, russh::Error::Disconnect));
+            }
+            Ok(Err(ChannelError::Refused(error))) => return Err(protocol_error(to, error)),
+            Err(_) => {
+                return Err(SshError::Timeout {
+                    dest: to.clone(),
+                    command: "(round trip)".into(),
+                    after: timeout,
+                });
+            }
+        };
+        let _ = channel.close().await;
+        crate::perf::time("ssh round trip", took, true);
+        Ok(took)
     }
 
     /// The limit a connection opened now would get: `connect_timeout`
@@ -222,7 +259,7 @@ impl Inner {
     ) -> Result<(Lease, Channel<Msg>, OwnedSemaphorePermit, bool), SshError> {
         let mut replaced = false;
         loop {
-            let (lease, reused) = self.lease(dest).await?;
+            let (lease, reused) = self.lease(dest, deadline).await?;
             let opened = tokio::time::timeout_at(deadline, lease.connection.open_channel()).await;
             match opened {
                 Ok(Ok((channel, permit))) => {
@@ -251,9 +288,14 @@ impl Inner {
         }
     }
 
-    /// A healthy connection to `dest`, opening one if needed; and whether it
-    /// was already open.
-    async fn lease(self: &Arc<Self>, dest: &Destination) -> Result<(Lease, bool), SshError> {
+    /// A healthy connection to `dest`, opening one if needed (by `deadline`
+    /// at the latest); and whether it was already open. A destination that
+    /// gave no answer in time a moment ago fails at once.
+    async fn lease(
+        self: &Arc<Self>,
+        dest: &Destination,
+        deadline: tokio::time::Instant,
+    ) -> Result<(Lease, bool), SshError> {
         let slot = self.slot(dest);
         let mut current = slot.lock().await;
         if let Some(connection) = current.as_ref() {
@@ -264,20 +306,40 @@ impl Inner {
             *current = None;
             self.open_now.fetch_sub(1, Ordering::Relaxed);
         }
+        if let Some(ago) = self.unreachable.recalled(dest) {
+            return Err(SshError::RecentlyUnreachable {
+                dest: dest.clone(),
+                ago,
+            });
+        }
         let key = self.key(dest)?;
         let room = self.make_room().await;
         let connecting = Instant::now();
-        let connection = Connection::open(
-            dest,
-            &self.settings,
-            Arc::clone(&self.config),
-            key,
-            Arc::clone(&self.known_hosts),
-            &self.latency,
-            room,
+        let opened = tokio::time::timeout_at(
+            deadline,
+            Connection::open(
+                dest,
+                &self.settings,
+                Arc::clone(&self.config),
+                key,
+                Arc::clone(&self.known_hosts),
+                &self.latency,
+                room,
+            ),
         )
         .await;
+        let connection = opened.unwrap_or_else(|_| {
+            Err(SshError::ConnectDeadline {
+                dest: dest.clone(),
+                after: connecting.elapsed(),
+            })
+        });
         crate::perf::time("ssh connect", connecting.elapsed(), connection.is_ok());
+        match &connection {
+            Ok(_) => self.unreachable.forget(dest),
+            Err(error) if error.is_silence() => self.unreachable.remember(dest),
+            Err(_) => {}
+        }
         let connection = Arc::new(connection?);
         self.opened.fetch_add(1, Ordering::Relaxed);
         self.open_now.fetch_add(1, Ordering::Relaxed);

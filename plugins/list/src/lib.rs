@@ -1,10 +1,15 @@
 //! `azlin list`: the VMs of a resource group (or all of them), with the
 //! columns and flags existing azlin users know.
 
+mod extras;
+mod probe;
+
 use azlin_sdk::bindings::azlin::host::types::{PowerState, Vm};
 use azlin_sdk::output::{Table, column, number_column};
 use azlin_sdk::prelude::*;
 use azlin_sdk::vms::{VmFilter, power_label, session_name};
+use extras::Extra;
+use probe::Wanted;
 
 struct List;
 
@@ -14,7 +19,10 @@ impl Command for List {
             .description(
                 "Lists the VMs of a resource group (--rg, else the active context's or the configured \
                  default), or of every resource group with --show-all-vms. Stopped and deallocated VMs \
-                 are hidden unless --all; the footer counts them.",
+                 are hidden unless --all; the footer counts them. The Tmux column (off with \
+                 --no-tmux) and the --with-latency, --with-health and --show-procs columns come \
+                 from one pooled SSH exec per running VM, all at once; a VM that does not answer \
+                 shows `-` and one warning.",
             )
             .option(Opt::value("resource-group", "NAME", "resource group to list").alias("rg"))
             .option(Opt::flag("show-all-vms", "list every resource group of the subscription").short('a'))
@@ -23,6 +31,13 @@ impl Command for List {
             .option(Opt::value("vm-pattern", "GLOB", "only VMs whose name matches, e.g. 'dev-*'"))
             .option(Opt::flag("wide", "add the VM Name and SKU columns").short('w'))
             .option(Opt::flag("no-cache", "ask Azure instead of using cached answers").alias("refresh"))
+            .option(Opt::flag("no-tmux", "leave out the Tmux column (no SSH to the VMs)"))
+            .option(Opt::flag("with-latency", "add the SSH round trip to each VM"))
+            .option(Opt::flag(
+                "with-health",
+                "add Agent (waagent running), CPU%, Mem% and Disk% of each VM",
+            ))
+            .option(Opt::flag("show-procs", "add the number of processes on each VM"))
     }
 
     fn run(args: Args) -> Result<(), Failure> {
@@ -51,11 +66,23 @@ impl Command for List {
             vms.iter().filter(|vm| !is_up(vm)).count()
         };
         let scripted = host::invocation().format != host::OutputFormat::Table;
-        let wide = args.flag("wide") || scripted;
-        Table::begin("vms", columns(wide, scripted))?.rows(
-            vms.iter()
-                .filter(|vm| show_all || is_up(vm))
-                .map(|vm| row(vm, wide, scripted))
+        let layout = Layout {
+            wide: args.flag("wide") || scripted,
+            scripted,
+            wanted: Wanted {
+                tmux: !args.flag("no-tmux"),
+                health: args.flag("with-health"),
+                procs: args.flag("show-procs"),
+            },
+            latency: args.flag("with-latency"),
+        };
+        let shown: Vec<&Vm> = vms.iter().filter(|vm| show_all || is_up(vm)).collect();
+        let extras = extras::gather(&shown, layout.wanted, layout.latency);
+        Table::begin("vms", columns(&layout))?.rows(
+            shown
+                .iter()
+                .zip(&extras)
+                .map(|(vm, extra)| row(vm, extra, &layout))
                 .collect(),
         )?;
         output::record("filters", filters(&filter, show_all))?;
@@ -79,7 +106,18 @@ fn parse_tag(tag: &str) -> (String, Option<String>) {
     }
 }
 
-fn columns(wide: bool, scripted: bool) -> Vec<Column> {
+/// Which columns a run shows.
+struct Layout {
+    /// VM Name and SKU.
+    wide: bool,
+    /// JSON or CSV: raw values, and the address and group columns.
+    scripted: bool,
+    wanted: Wanted,
+    latency: bool,
+}
+
+fn columns(layout: &Layout) -> Vec<Column> {
+    let (wide, scripted) = (layout.wide, layout.scripted);
     let mut columns = vec![column("session", "Session")];
     if wide {
         columns.push(column("name", "VM Name"));
@@ -101,10 +139,99 @@ fn columns(wide: bool, scripted: bool) -> Vec<Column> {
             column("private_ip", "Private IP"),
         ]);
     }
+    // Last, so scripts reading CSV by position find the columns they had
+    // where they were.
+    columns.extend(extra_columns(layout));
     columns
 }
 
-fn row(vm: &Vm, wide: bool, scripted: bool) -> Vec<Value> {
+/// The columns read from the VMs, in existing azlin's order.
+fn extra_columns(layout: &Layout) -> Vec<Column> {
+    let mut columns = Vec::new();
+    if layout.wanted.tmux {
+        columns.push(column("tmux", "Tmux"));
+    }
+    if layout.latency {
+        columns.push(number_column("latency_ms", "Latency"));
+    }
+    if layout.wanted.health {
+        columns.extend([
+            column("agent", "Agent"),
+            number_column("cpu_percent", "CPU%"),
+            number_column("mem_percent", "Mem%"),
+            number_column("disk_percent", "Disk%"),
+        ]);
+    }
+    if layout.wanted.procs {
+        columns.push(number_column("procs", "Procs"));
+    }
+    columns
+}
+
+/// The cells of [`extra_columns`] for one VM.
+fn extra_cells(vm: &Vm, extra: &Extra, layout: &Layout) -> Vec<Value> {
+    let reading = extra.reading.as_ref();
+    let mut cells = Vec::new();
+    if layout.wanted.tmux {
+        cells.push(tmux_cell(
+            vm,
+            reading.map(|r| r.tmux.as_slice()),
+            layout.scripted,
+        ));
+    }
+    if layout.latency {
+        cells.push(extra.latency_us.map_or(Value::Empty, |micros| {
+            let ms = f64::from(micros) / 1000.0;
+            if layout.scripted {
+                Value::Number(ms)
+            } else {
+                Value::Text(format!("{ms:.1} ms"))
+            }
+        }));
+    }
+    if layout.wanted.health {
+        cells.push(
+            reading
+                .and_then(|r| r.agent)
+                .map(|running| if running { "running" } else { "stopped" })
+                .into(),
+        );
+        cells.extend([
+            percent(reading.and_then(|r| r.cpu_percent)),
+            percent(reading.and_then(|r| r.mem_percent)),
+            percent(reading.and_then(|r| r.disk_percent)),
+        ]);
+    }
+    if layout.wanted.procs {
+        cells.push(reading.and_then(|r| r.procs).into());
+    }
+    cells
+}
+
+/// Sessions joined for people, a list for scripts; nothing for a VM that is
+/// not running (it has none), `-` (null) for one that did not answer.
+fn tmux_cell(vm: &Vm, sessions: Option<&[String]>, scripted: bool) -> Value {
+    let sessions = match (vm.power_state, sessions) {
+        (PowerState::Running, None) => return Value::Empty,
+        (PowerState::Running, Some(sessions)) => sessions.to_vec(),
+        _ => Vec::new(),
+    };
+    if scripted {
+        Value::Texts(sessions)
+    } else {
+        Value::Text(sessions.join(", "))
+    }
+}
+
+/// A percentage to one decimal, or empty.
+fn percent(value: Option<f64>) -> Value {
+    value.map_or(Value::Empty, |value| {
+        Value::Number((value * 10.0).round() / 10.0)
+    })
+}
+
+fn row(vm: &Vm, extra: &Extra, layout: &Layout) -> Vec<Value> {
+    let (wide, scripted) = (layout.wide, layout.scripted);
     let mut cells = vec![session_name(&vm.name).into()];
     if wide {
         cells.push(vm.name.as_str().into());
@@ -138,6 +265,7 @@ fn row(vm: &Vm, wide: bool, scripted: bool) -> Vec<Value> {
             vm.private_ip.clone().into(),
         ]);
     }
+    cells.extend(extra_cells(vm, extra, layout));
     cells
 }
 

@@ -22,7 +22,8 @@ pub struct Host {
 }
 
 impl Host {
-    fn of_vm(vm: &Vm) -> Self {
+    /// The host for `vm`, labelled by its session name, else its name.
+    pub fn of_vm(vm: &Vm) -> Self {
         Host {
             label: session_name(&vm.name).unwrap_or_else(|| vm.name.clone()),
             vm: Some(vm.name.clone()),
@@ -145,6 +146,16 @@ impl Iterator for FanOut {
             .map_or(wanted.clone(), |(_, label)| label.clone());
         Some(Ok((label, next.outcome.map_err(Failure::from))))
     }
+}
+
+/// One SSH round trip to each host over its pooled connection, measured at
+/// once, in microseconds; answers follow the order of `hosts`.
+pub fn round_trips(hosts: &[Host], timeout_ms: Option<u32>) -> Vec<Result<u32, Failure>> {
+    let targets: Vec<Target> = hosts.iter().map(|host| host.target.clone()).collect();
+    remote::round_trips(&targets, timeout_ms)
+        .into_iter()
+        .map(|answer| answer.map_err(Failure::from))
+        .collect()
 }
 
 /// `output` if the command exited 0; else a failure naming `what`, how it

@@ -181,8 +181,11 @@ impl Fleet {
     }
 
     /// Kills host `i`'s sshd, its open sessions and their commands: the
-    /// address refuses connections.
+    /// address refuses connections. Its tmux server (each host has its own,
+    /// under `TMUX_TMPDIR` in the host's directory) is ended too: it left
+    /// the session's process tree when it started.
     pub fn stop(&mut self, i: usize) {
+        process::end_tmux(&self.hosts[i].dir);
         let Some(mut child) = self.hosts[i].child.take() else {
             return;
         };
@@ -247,7 +250,7 @@ impl Fleet {
              UsePAM no\n\
              StrictModes no\n\
              PermitRootLogin prohibit-password\n\
-             SetEnv SHLVL=1\n\
+             SetEnv SHLVL=1 TMUX_TMPDIR={dir}\n\
              MaxStartups 200\n\
              MaxSessions 100\n\
              LogLevel VERBOSE\n\

@@ -75,6 +75,25 @@ pub(crate) fn kill(pids: &[u32]) {
         .status();
 }
 
+/// Ends the tmux server whose sockets live under `tmux_tmpdir`, if one was
+/// ever started there (tmux makes `tmux-<uid>` for its sockets).
+pub(crate) fn end_tmux(tmux_tmpdir: &Path) {
+    let started = fs::read_dir(tmux_tmpdir).is_ok_and(|mut entries| {
+        entries.any(|entry| {
+            entry.is_ok_and(|entry| entry.file_name().to_string_lossy().starts_with("tmux-"))
+        })
+    });
+    if started {
+        let _ = Command::new("tmux")
+            .arg("kill-server")
+            .env("TMUX_TMPDIR", tmux_tmpdir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
 /// (pid, parent pid) of every process.
 fn parent_table() -> Vec<(u32, u32)> {
     let Ok(entries) = fs::read_dir("/proc") else {

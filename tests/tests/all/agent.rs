@@ -77,14 +77,17 @@ async fn fifty_concurrent_clients_are_served_by_one_agent() {
         },
     )
     .await;
-    let first = user.azlin(&["list", "-a", "--all", "-o", "json"]).await;
+    // --no-tmux: this user has no SSH key, and the test is about the agent.
+    let first = user
+        .azlin(&["list", "-a", "--all", "--no-tmux", "-o", "json"])
+        .await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     let expected = vm_names(&first);
     assert_eq!(expected.len(), 30);
     let pid = user.agent_pid().await.expect("an agent runs");
     let runs: Vec<_> = (0..50)
         .map(|_| {
-            let run = user.command(&["list", "-a", "--all", "-o", "json"]);
+            let run = user.command(&["list", "-a", "--all", "--no-tmux", "-o", "json"]);
             std::thread::spawn(move || run.output())
         })
         .collect();
@@ -112,7 +115,7 @@ async fn a_client_of_another_build_restarts_the_agent() {
     let copy = user.runtime.path().join("azlin-old");
     std::fs::copy(azlin_tests::binary(), &copy).expect("copy the binary");
     let old = user
-        .command(&["list", "-a", "-o", "json"])
+        .command(&["list", "-a", "--no-tmux", "-o", "json"])
         .program(&copy)
         .output();
     assert_eq!(old.code, 0, "{}", old.stderr);
@@ -124,7 +127,7 @@ async fn a_client_of_another_build_restarts_the_agent() {
     let old_pid = json["agent"]["pid"]
         .as_u64()
         .expect("the old build's agent");
-    let new = user.azlin(&["list", "-a", "-o", "json"]).await;
+    let new = user.azlin(&["list", "-a", "--no-tmux", "-o", "json"]).await;
     assert_eq!(new.code, 0, "{}", new.stderr);
     assert!(
         new.stderr.is_empty(),
@@ -189,7 +192,8 @@ async fn ctrl_c_stops_the_run_in_the_agent_which_keeps_the_connections() {
 async fn an_agent_killed_mid_command_is_reported_and_the_next_run_starts_a_new_one() {
     let fleet = Fleet::start(2);
     let user = fleet_user(&fleet).await;
-    let listed = user.azlin(&["list", "-a", "-o", "json"]).await;
+    // --no-tmux: the Tmux column's exec would satisfy the wait for the batch.
+    let listed = user.azlin(&["list", "-a", "--no-tmux", "-o", "json"]).await;
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     let pid = user.agent_pid().await.expect("an agent runs");
     let child = sleeping_batch(&user, &fleet);

@@ -15,6 +15,7 @@ mod executor;
 mod fleet_commands;
 mod inventory;
 mod limits;
+mod list_columns;
 mod output;
 mod perf;
 mod plugin_cache;

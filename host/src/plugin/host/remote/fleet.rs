@@ -55,6 +55,17 @@ impl Fleet {
         })
     }
 
+    /// One SSH round trip to `target` on its pooled connection, in microseconds.
+    pub async fn round_trip(&self, target: &Target, timeout: Duration) -> Result<u32, Error> {
+        let destination = self.destination(target, None).await?;
+        let took = self
+            .pool
+            .round_trip(&destination, timeout)
+            .await
+            .map_err(to_error)?;
+        Ok(u32::try_from(took.as_micros()).unwrap_or(u32::MAX))
+    }
+
     /// Where `target` is reached: the address typed, or the VM's public IP,
     /// else its private one.
     async fn destination(&self, target: &Target, user: Option<&str>) -> Result<Destination, Error> {

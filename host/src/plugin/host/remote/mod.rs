@@ -6,10 +6,15 @@ mod fleet;
 
 pub use batch::Batch;
 
+use crate::executor::{FanOut, workers};
 use crate::plugin::bindings::remote::{ExecOptions, ExecOutput, Host, Target};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::state::HostState;
 use fleet::Fleet;
+use std::time::Duration;
+
+/// Per-target limit of a round trip when the plugin gives none.
+const ROUND_TRIP_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Host for HostState {
     async fn exec(
@@ -29,6 +34,32 @@ impl Host for HostState {
             return Ok(Err(denied));
         }
         Ok(fleet.exec(&target, &command, &options).await)
+    }
+
+    async fn round_trips(
+        &mut self,
+        targets: Vec<Target>,
+        timeout_ms: Option<u32>,
+    ) -> wasmtime::Result<Vec<Result<u32, Error>>> {
+        let fleet = self.fanout_in_scope(&targets).and_then(|()| self.fleet());
+        let fleet = match fleet {
+            Ok(fleet) => fleet,
+            Err(error) => return Ok(vec![Err(error); targets.len()]),
+        };
+        let timeout = timeout_ms.map_or(ROUND_TRIP_TIMEOUT, |ms| {
+            Duration::from_millis(u64::from(ms))
+        });
+        let mut answers = vec![Err(Error::Unavailable("not measured".into())); targets.len()];
+        let count = workers(targets.len(), None);
+        let task = move |target: Target| {
+            let fleet = fleet.clone();
+            async move { fleet.round_trip(&target, timeout).await }
+        };
+        let mut fanout = FanOut::start(targets, count, task);
+        while let Some((index, result)) = fanout.next().await {
+            answers[index] = result.unwrap_or_else(|lost| Err(Error::Remote(lost.to_string())));
+        }
+        Ok(answers)
     }
 }
 
