@@ -58,6 +58,17 @@ fn json(output: &Output) -> serde_json::Value {
         .unwrap_or_else(|error| panic!("JSON on stdout ({error}): {}", output.stdout))
 }
 
+/// The header line of a drawn table, and its column titles.
+fn titles(table: &str) -> (&str, Vec<&str>) {
+    let header = table.lines().nth(1).unwrap_or_default();
+    let titles = header
+        .split(['│', '┆'])
+        .map(str::trim)
+        .filter(|title| !title.is_empty())
+        .collect();
+    (header, titles)
+}
+
 /// The row of VM `name` in `list`'s JSON.
 fn vm<'a>(listed: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     listed["vms"]
@@ -125,12 +136,7 @@ async fn list_shows_each_running_vms_tmux_sessions_and_a_dash_for_one_that_refus
 
     let table = azlin(&env, &sim, &["list", "-w"]).await;
     assert_eq!(table.code, 0, "{}", table.stderr);
-    let header = table.stdout.lines().nth(1).unwrap_or_default();
-    let titles: Vec<&str> = header
-        .split(['│', '┆'])
-        .map(str::trim)
-        .filter(|title| !title.is_empty())
-        .collect();
+    let (header, titles) = titles(&table.stdout);
     let mem = titles
         .iter()
         .position(|t| *t == "Mem")
@@ -234,12 +240,7 @@ async fn latency_health_and_procs_columns_hold_plausible_values() {
     args.extend(flags);
     let table = azlin(&env, &sim, &args).await;
     assert_eq!(table.code, 0, "{}", table.stderr);
-    let header = table.stdout.lines().nth(1).unwrap_or_default();
-    let titles: Vec<&str> = header
-        .split(['│', '┆'])
-        .map(str::trim)
-        .filter(|title| !title.is_empty())
-        .collect();
+    let (header, titles) = titles(&table.stdout);
     let mem = titles
         .iter()
         .position(|t| *t == "Mem")

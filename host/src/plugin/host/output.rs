@@ -38,13 +38,7 @@ impl Host for HostState {
     }
 
     async fn row(&mut self, cells: Vec<Value>) -> wasmtime::Result<Result<(), Error>> {
-        if let Err(error) = self.fits_table(&cells) {
-            return Ok(Err(error));
-        }
-        self.output
-            .send(events::Event::Row(cells.into_iter().map(value).collect()))
-            .await?;
-        Ok(Ok(()))
+        self.rows(vec![cells]).await
     }
 
     async fn rows(&mut self, rows: Vec<Vec<Value>>) -> wasmtime::Result<Result<(), Error>> {
