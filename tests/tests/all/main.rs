@@ -15,6 +15,7 @@ mod executor;
 mod fleet_commands;
 mod inventory;
 mod limits;
+mod names;
 mod output;
 mod perf;
 mod plugin_cache;
