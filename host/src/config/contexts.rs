@@ -143,7 +143,7 @@ impl Context {
                     path: from.clone(),
                     message: error.to_string(),
                 })?;
-        document.insert("name", toml_edit::value(new));
+        document["name"] = toml_edit::value(new);
         write_new(
             &Self::path(config_dir, new),
             new,
