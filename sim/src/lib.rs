@@ -46,6 +46,9 @@ pub struct Options {
     pub addresses: Vec<String>,
     /// IP addresses given to the first running VMs, after `addresses`.
     pub running_addresses: Vec<String>,
+    /// Further subscription ids served besides [`SUBSCRIPTION`], each
+    /// showing the same fleet under its own ids (for switching contexts).
+    pub subscriptions: Vec<String>,
 }
 
 impl Default for Options {
@@ -61,6 +64,7 @@ impl Default for Options {
             operation_polls: 1,
             addresses: Vec::new(),
             running_addresses: Vec::new(),
+            subscriptions: Vec::new(),
         }
     }
 }
@@ -79,6 +83,8 @@ pub struct State {
     fleet: Mutex<Vec<SimVm>>,
     templates: templates::Templates,
     counts: Mutex<BTreeMap<String, u64>>,
+    /// ARM requests per subscription id in their path, as sent.
+    subscription_counts: Mutex<BTreeMap<String, u64>>,
     arm_requests: AtomicU64,
     throttled: AtomicU64,
     operations: Mutex<Vec<Operation>>,
@@ -91,6 +97,7 @@ impl State {
             options: Mutex::new(options),
             templates: templates::Templates::load(),
             counts: Mutex::default(),
+            subscription_counts: Mutex::default(),
             arm_requests: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
             operations: Mutex::default(),
@@ -111,6 +118,31 @@ impl State {
         self.counts.lock().expect("counts").clone()
     }
 
+    fn count_subscription(&self, subscription: &str) {
+        *self
+            .subscription_counts
+            .lock()
+            .expect("subscription counts")
+            .entry(subscription.into())
+            .or_default() += 1;
+    }
+
+    /// ARM requests so far per subscription id named in their path (served
+    /// or not), so a test can tell which subscription a command used.
+    pub fn subscriptions(&self) -> BTreeMap<String, u64> {
+        self.subscription_counts
+            .lock()
+            .expect("subscription counts")
+            .clone()
+    }
+
+    /// Whether `subscription` is one this simulator serves.
+    fn serves(&self, subscription: &str) -> Option<String> {
+        std::iter::once(SUBSCRIPTION.to_string())
+            .chain(self.options().subscriptions)
+            .find(|known| known.eq_ignore_ascii_case(subscription))
+    }
+
     /// Total ARM requests (token and `/_sim` requests excluded).
     pub fn arm_total(&self) -> u64 {
         self.counts()
@@ -120,9 +152,13 @@ impl State {
             .sum()
     }
 
-    /// Forgets the counts.
+    /// Forgets the counts (per operation and per subscription).
     pub fn reset_counts(&self) {
         self.counts.lock().expect("counts").clear();
+        self.subscription_counts
+            .lock()
+            .expect("subscription counts")
+            .clear();
     }
 
     /// Changes the behaviour (faults, latency) of a running simulator.

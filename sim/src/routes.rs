@@ -1,7 +1,7 @@
 //! Request handling: the token endpoints, ARM paths (matched
 //! case-insensitively, as ARM does), long-running operations and `/_sim`.
 
-use super::{IDENTITY_HEADER, Operation, SUBSCRIPTION, State, TOKEN, faults};
+use super::{IDENTITY_HEADER, Operation, State, TOKEN, faults};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State as Shared;
@@ -22,6 +22,7 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    body: axum::body::Bytes,
 ) -> Response {
     let path: Vec<String> = uri
         .path()
@@ -34,6 +35,9 @@ async fn handle(
     let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
     match (&method, lower.as_slice()) {
         (&Method::GET, ["_sim", "stats"]) => json_response(StatusCode::OK, json!(state.counts())),
+        (&Method::GET, ["_sim", "subscriptions"]) => {
+            json_response(StatusCode::OK, json!(state.subscriptions()))
+        }
         (&Method::GET, ["_sim", "operations", _]) => poll_operation(&state, &path[2]),
         (&Method::POST, [_, "oauth2", "v2.0", "token"]) => token(&state, false),
         (&Method::GET, ["msi", "token"]) => {
@@ -51,7 +55,16 @@ async fn handle(
             }
         }
         (_, ["subscriptions", ..]) => {
-            arm(&state, &method, &uri, &path, &lower, &query, &headers).await
+            let request = Request {
+                method: &method,
+                uri: &uri,
+                path: &path,
+                lower: &lower,
+                query: &query,
+                headers: &headers,
+                body: &body,
+            };
+            arm(&state, &request).await
         }
         _ => error(
             StatusCode::NOT_FOUND,
@@ -85,15 +98,28 @@ fn token(state: &State, managed_identity: bool) -> Response {
     json_response(StatusCode::OK, body)
 }
 
-async fn arm(
-    state: &State,
-    method: &Method,
-    uri: &Uri,
-    path: &[String],
-    lower: &[&str],
-    query: &HashMap<String, String>,
-    headers: &HeaderMap,
-) -> Response {
+/// An ARM request, as its handler reads it.
+struct Request<'a> {
+    method: &'a Method,
+    uri: &'a Uri,
+    /// Path segments as sent, and lower-cased.
+    path: &'a [String],
+    lower: &'a [&'a str],
+    query: &'a HashMap<String, String>,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+}
+
+async fn arm(state: &State, request: &Request<'_>) -> Response {
+    let Request {
+        method,
+        uri,
+        path,
+        lower,
+        query,
+        headers,
+        body,
+    } = *request;
     let authorized = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -105,14 +131,16 @@ async fn arm(
             "missing or invalid bearer token",
         );
     }
-    if !lower[1].eq_ignore_ascii_case(SUBSCRIPTION) {
+    state.count_subscription(&path[1]);
+    let Some(subscription) = state.serves(&path[1]) else {
         state.count("subscription.notFound");
         return error(
             StatusCode::NOT_FOUND,
             "SubscriptionNotFound",
             &format!("The subscription '{}' could not be found.", path[1]),
         );
-    }
+    };
+    let subscription = subscription.as_str();
     if let Some((status, retry_after)) = faults(state).await {
         state.count(if status == 429 { "throttled" } else { "failed" });
         let mut response = error(
@@ -172,15 +200,19 @@ async fn arm(
                 .fleet()
                 .iter()
                 .filter(|vm| in_scope(vm))
-                .map(|vm| state.templates.vm(vm, SUBSCRIPTION, status_only))
+                .map(|vm| state.templates.vm(vm, subscription, status_only))
                 .collect();
             page(state, &base, uri, query, vms)
+        }
+        (&Method::PATCH, ["providers", "microsoft.compute", "virtualmachines", name]) => {
+            state.count("vm.update");
+            update_vm(state, group.as_deref(), name, body, subscription)
         }
         (&Method::GET, ["providers", "microsoft.compute", "virtualmachines", name]) => {
             state.count("vm.get");
             match find(state, group.as_deref(), name) {
                 Some(vm) => {
-                    json_response(StatusCode::OK, state.templates.vm(&vm, SUBSCRIPTION, false))
+                    json_response(StatusCode::OK, state.templates.vm(&vm, subscription, false))
                 }
                 None => not_found(name),
             }
@@ -217,7 +249,7 @@ async fn arm(
                 .fleet()
                 .iter()
                 .filter(|vm| in_scope(vm))
-                .map(|vm| state.templates.nic(vm, SUBSCRIPTION))
+                .map(|vm| state.templates.nic(vm, subscription))
                 .collect();
             page(state, &base, uri, query, nics)
         }
@@ -227,7 +259,7 @@ async fn arm(
                 .fleet()
                 .iter()
                 .filter(|vm| in_scope(vm))
-                .filter_map(|vm| state.templates.pip(vm, SUBSCRIPTION))
+                .filter_map(|vm| state.templates.pip(vm, subscription))
                 .collect();
             page(state, &base, uri, query, pips)
         }
@@ -243,6 +275,52 @@ async fn arm(
                 &format!("the simulator does not serve {method} {}", uri.path()),
             )
         }
+    }
+}
+
+/// `Virtual Machines - Update`: applies the body's `tags` (the whole set,
+/// as ARM's PATCH does) and answers 200 with the updated VM.
+fn update_vm(
+    state: &State,
+    group: Option<&str>,
+    name: &str,
+    body: &[u8],
+    subscription: &str,
+) -> Response {
+    let Some(vm) = find(state, group, name) else {
+        return not_found(name);
+    };
+    let update: Value = match serde_json::from_slice(body) {
+        Ok(update @ Value::Object(_)) => update,
+        _ => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequestContent",
+                "The request content was invalid and could not be deserialized.",
+            );
+        }
+    };
+    if let Some(tags) = update.get("tags") {
+        let parsed: Option<std::collections::BTreeMap<String, String>> =
+            tags.as_object().and_then(|tags| {
+                tags.iter()
+                    .map(|(key, value)| Some((key.clone(), value.as_str()?.to_string())))
+                    .collect()
+            });
+        let Some(tags) = parsed else {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidRequestContent",
+                "tags must be an object of strings",
+            );
+        };
+        if let Some(stored) = state.fleet.lock().expect("fleet").get_mut(vm.index) {
+            stored.tags = tags;
+        }
+    }
+    match find(state, group, name) {
+        Some(vm) => json_response(StatusCode::OK, state.templates.vm(&vm, subscription, false)),
+        None => not_found(name),
     }
 }
 

@@ -55,6 +55,25 @@ impl ArmClient {
         decode(&url, self.send(Method::GET, &url).await?).await
     }
 
+    /// PATCHes `body` (JSON) to `path_and_query` and reads the answer as `T`
+    /// (`Virtual Machines - Update` answers 200 with the updated resource).
+    pub async fn patch<T: DeserializeOwned>(
+        &self,
+        path_and_query: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, AzureError> {
+        let url = self.endpoint.join(path_and_query);
+        let bytes = serde_json::to_vec(body).map_err(|error| AzureError::Decode {
+            url: url.clone(),
+            why: error.to_string(),
+        })?;
+        decode(
+            &url,
+            self.send_with(Method::PATCH, &url, Some(bytes)).await?,
+        )
+        .await
+    }
+
     /// Every item of a list, following `nextLink` page by page.
     pub async fn list<T: DeserializeOwned>(
         &self,
@@ -147,8 +166,18 @@ impl ArmClient {
     /// Sends a request (see [`Self::send_retrying`]) and counts it in the
     /// performance counters by what it asks for.
     async fn send(&self, method: Method, url: &str) -> Result<Response, AzureError> {
+        self.send_with(method, url, None).await
+    }
+
+    /// [`Self::send`] with a JSON body.
+    async fn send_with(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Response, AzureError> {
         let started = Instant::now();
-        let sent = self.send_retrying(method.clone(), url).await;
+        let sent = self.send_retrying(method.clone(), url, body).await;
         crate::perf::time(
             &format!("arm {method} {}", operation(url)),
             started.elapsed(),
@@ -159,18 +188,24 @@ impl ArmClient {
 
     /// Sends a request with a fresh token, retrying 408/429/5xx and failed
     /// connections within the retry policy's bounds.
-    async fn send_retrying(&self, method: Method, url: &str) -> Result<Response, AzureError> {
+    async fn send_retrying(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Response, AzureError> {
         let started = Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
             let token = self.tokens.token().await?;
-            let sent = self
-                .http()
-                .request(method.clone(), url)
-                .bearer_auth(token)
-                .send()
-                .await;
+            let mut request = self.http().request(method.clone(), url).bearer_auth(token);
+            if let Some(body) = &body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let sent = request.send().await;
             let (last, retry_after) = match sent {
                 Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) if RetryPolicy::retryable(response.status().as_u16()) => {

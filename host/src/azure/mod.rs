@@ -16,7 +16,7 @@ pub use client::ArmClient;
 pub use credential::{AuthMethod, Tokens};
 pub use endpoint::{Endpoint, PUBLIC_ARM};
 pub use error::AzureError;
-pub use inventory::{Inventory, ListScope, PowerAction, SlimVm, VmRecord};
+pub use inventory::{Inventory, ListScope, PowerAction, SlimVm, VmRecord, check_tags};
 pub use retry::RetryPolicy;
 pub use session::Session;
 pub use warm::Warm;

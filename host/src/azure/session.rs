@@ -70,8 +70,8 @@ impl Session {
 
     /// The resource group commands fall back on: the active context's, then
     /// config.toml's `default_resource_group`.
-    pub fn default_resource_group(&self) -> Option<String> {
-        self.scope().ok().and_then(|scope| scope.resource_group)
+    pub fn default_resource_group(&self) -> Result<Option<String>, AzureError> {
+        self.scope().map(|scope| scope.resource_group)
     }
 
     fn scope(&self) -> Result<Scope, AzureError> {

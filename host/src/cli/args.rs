@@ -107,7 +107,7 @@ pub enum PluginCommand {
     Install {
         /// The plugin component (.wasm); a minisign signature beside it (FILE.minisig) is checked too
         file: PathBuf,
-        /// Grant only these capabilities (azure-read, azure-write, ssh-exec, cache)
+        /// Grant only these capabilities (azure-read, azure-write, ssh-exec, cache, settings)
         #[arg(long, value_delimiter = ',', value_name = "CAP")]
         grant: Vec<String>,
         /// Grant every capability the plugin's imports need without asking

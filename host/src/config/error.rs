@@ -37,4 +37,48 @@ pub enum ConfigError {
     },
     #[error("no home directory found: set AZLIN_CONFIG_DIR, or pass --config PATH")]
     NoHome,
+    #[error("'{name}' is not a valid {what} name: {why}")]
+    Name {
+        what: &'static str,
+        name: String,
+        why: &'static str,
+    },
+    #[error(
+        "session name '{name}' is already VM '{vm}''s\nhint: clear it first: azlin session {vm} --clear"
+    )]
+    SessionTaken { name: String, vm: String },
+    #[error(
+        "there is no context '{name}' ({path}){}\nhint: azlin context list shows the contexts",
+        nearest_names(nearest)
+    )]
+    NoContext {
+        name: String,
+        path: PathBuf,
+        nearest: Vec<String>,
+    },
+    #[error(
+        "context '{name}' exists already ({path})\nhint: pick another name, or azlin context delete {name} first"
+    )]
+    ContextExists { name: String, path: PathBuf },
+    #[error(
+        "'{name}' is the active context\nhint: azlin context use OTHER first, or pass --force to delete it and leave no context active"
+    )]
+    ActiveContext { name: String },
+    #[error("{what} '{value}' is not a GUID (like 00000000-0000-0000-0000-000000000000)")]
+    NotGuid { what: &'static str, value: String },
+}
+
+/// `; did you mean 'a' or 'b'?` for the names nearest a mistyped one.
+fn nearest_names(nearest: &[String]) -> String {
+    match nearest {
+        [] => String::new(),
+        [one] => format!("; did you mean '{one}'?"),
+        [rest @ .., last] => format!(
+            "; did you mean {} or '{last}'?",
+            rest.iter()
+                .map(|name| format!("'{name}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }

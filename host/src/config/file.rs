@@ -97,7 +97,7 @@ impl Config {
 }
 
 /// The file's text; a missing file reads as empty.
-fn read_optional(path: &Path) -> Result<String, ConfigError> {
+pub(super) fn read_optional(path: &Path) -> Result<String, ConfigError> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(text),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),

@@ -2,14 +2,18 @@
 //! `config.toml` says, read as existing azlin users have it.
 
 mod context;
+mod contexts;
 mod error;
 mod file;
 mod paths;
 mod scope;
 mod sections;
+mod session_names;
 
 pub use context::Context;
+pub use contexts::NewContext;
 pub use error::ConfigError;
 pub use file::{Config, PLUGIN_READABLE, PluginRead, display_value, edit, write_atomically};
 pub use paths::Paths;
 pub use scope::Scope;
+pub use session_names::{session_names, set_session_name};

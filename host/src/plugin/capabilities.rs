@@ -14,15 +14,18 @@ pub enum Capability {
     AzureWrite,
     SshExec,
     Cache,
+    /// The user's session names and contexts (`azlin:host/settings`).
+    Settings,
 }
 
 impl Capability {
     /// Every capability, in display order.
-    pub const ALL: [Capability; 4] = [
+    pub const ALL: [Capability; 5] = [
         Capability::AzureRead,
         Capability::AzureWrite,
         Capability::SshExec,
         Capability::Cache,
+        Capability::Settings,
     ];
 
     /// The name used in listings and policy, e.g. `azure-read`.
@@ -32,6 +35,7 @@ impl Capability {
             Capability::AzureWrite => "azure-write",
             Capability::SshExec => "ssh-exec",
             Capability::Cache => "cache",
+            Capability::Settings => "settings",
         }
     }
 
@@ -60,6 +64,7 @@ impl Capability {
             Capability::AzureWrite => "azlin:host/vm-control",
             Capability::SshExec => "azlin:host/remote",
             Capability::Cache => "azlin:host/cache",
+            Capability::Settings => "azlin:host/settings",
         }
     }
 }

@@ -20,6 +20,7 @@ pub const PROVIDED: &[Capability] = &[
     Capability::AzureWrite,
     Capability::SshExec,
     Capability::Cache,
+    Capability::Settings,
 ];
 
 /// A plugin ready to run.

@@ -5,7 +5,7 @@ use super::limits::{GuestClock, LimitExceeded, Limits, OutputBudget, StoreLimite
 use super::log::LogPipe;
 use super::vetting::Scope;
 use crate::azure::Session;
-use crate::config::Config;
+use crate::config::{Config, Paths};
 use crate::runtime::{Event, Format, Invocation};
 use crate::ssh::Pool;
 use std::collections::HashSet;
@@ -27,6 +27,10 @@ pub struct RunContext {
     pub plugin: String,
     pub invocation: Invocation,
     pub config: Arc<Config>,
+    /// The user's directories and config file, as the client resolved them
+    /// (the agent writes settings where the client would); `None` while
+    /// describing.
+    pub paths: Option<Paths>,
     /// Azure for this run; `None` while describing.
     pub azure: Option<Arc<Session>>,
     /// The SSH pool for this run, or why the SSH settings are unusable;
@@ -50,6 +54,7 @@ impl RunContext {
                 verbosity: 0,
             },
             config: Arc::default(),
+            paths: None,
             azure: None,
             ssh: None,
             scope: Scope::default(),

@@ -280,6 +280,7 @@ impl Runtime {
             }
         };
         let args = parsed_args(request.arguments);
+        let paths = request.paths.clone();
         let azure = Arc::new(match &self.resident {
             Some(resident) => Session::warm(
                 request.paths,
@@ -305,6 +306,7 @@ impl Runtime {
             plugin: loaded.name.clone(),
             invocation: request.invocation,
             config: request.config,
+            paths: Some(paths),
             azure: Some(azure),
             ssh: ssh.clone(),
             scope: grant.scope.clone(),

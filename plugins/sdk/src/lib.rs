@@ -27,8 +27,10 @@ pub mod cache;
 mod failure;
 pub mod host;
 mod info;
+pub mod nearest;
 pub mod output;
 pub mod remote;
+pub mod settings;
 pub mod vms;
 
 /// Raw bindings generated from azlin's WIT; plugin code should not need them.
@@ -52,7 +54,9 @@ pub use info::{Info, Opt, Positional, Sub};
 /// Everything a plugin usually needs.
 pub mod prelude {
     pub use crate::output::{self, Align, Column, Value};
-    pub use crate::{Args, Command, Failure, Info, Opt, Positional, Sub, cache, host, remote, vms};
+    pub use crate::{
+        Args, Command, Failure, Info, Opt, Positional, Sub, cache, host, remote, settings, vms,
+    };
 }
 
 /// An azlin command. Both functions are called on a fresh instance.

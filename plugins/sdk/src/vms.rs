@@ -37,13 +37,22 @@ pub fn find(name: &str, resource_group: Option<&str>) -> Result<Vm, Failure> {
         .collect();
     if matches.is_empty() {
         matches = all
-            .into_iter()
+            .iter()
             .filter(|vm| session_name(&vm.name).as_deref() == Some(name))
+            .cloned()
             .collect();
     }
     match matches.len() {
-        0 => Err(Failure::new(format!("no VM or session named '{name}'"))
-            .hint("run `azlin list --all` to see the VMs")),
+        0 => {
+            let mut known: Vec<String> = all.iter().map(|vm| vm.name.clone()).collect();
+            known.extend(all.iter().filter_map(|vm| session_name(&vm.name)));
+            let nearest = crate::nearest::nearest(name, known.iter().map(String::as_str));
+            Err(Failure::usage(format!(
+                "no VM or session named '{name}'{}",
+                crate::nearest::did_you_mean(&nearest)
+            ))
+            .hint("run `azlin list --all` to see the VMs"))
+        }
         1 => Ok(matches.remove(0)),
         _ => {
             let groups: Vec<String> = matches.iter().map(|vm| vm.resource_group.clone()).collect();
@@ -95,6 +104,16 @@ pub fn start(vm: &VmRef) -> Result<PowerState, Failure> {
 /// Powers a VM off, keeping it allocated.
 pub fn power_off(vm: &VmRef) -> Result<PowerState, Failure> {
     Ok(vm_control::stop(vm)?)
+}
+
+/// Sets `set` and removes `remove` in a VM's tags, keeping the others;
+/// returns the tags Azure stored.
+pub fn set_tags(
+    vm: &VmRef,
+    set: &[(String, String)],
+    remove: &[String],
+) -> Result<Vec<(String, String)>, Failure> {
+    Ok(vm_control::set_tags(vm, set, remove)?)
 }
 
 /// Stops a VM and releases its compute.

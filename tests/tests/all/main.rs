@@ -16,6 +16,7 @@ mod fleet_commands;
 mod inventory;
 mod limits;
 mod list_columns;
+mod names;
 mod output;
 mod perf;
 mod plugin_cache;

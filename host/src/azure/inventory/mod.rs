@@ -5,6 +5,7 @@
 
 mod join;
 mod slim;
+mod tags;
 
 use super::models::{InstanceView, NetworkInterface, PowerState, VirtualMachine};
 use super::{ArmClient, AzureError, sizes};
@@ -17,6 +18,7 @@ use slim::{SlimNic, SlimSize};
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+pub use tags::check_tags;
 
 /// Compute API version of the VM calls.
 const COMPUTE_API: &str = "api-version=2024-07-01";

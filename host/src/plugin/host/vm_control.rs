@@ -3,7 +3,7 @@
 
 use super::azure_errors::to_wit;
 use super::vms::{inventory, power};
-use crate::azure::{PowerAction, Session};
+use crate::azure::{PowerAction, Session, check_tags};
 use crate::plugin::bindings::types::{Error, PowerState, VmRef};
 use crate::plugin::bindings::vm_control::Host;
 use crate::plugin::state::HostState;
@@ -37,6 +37,35 @@ impl Host for HostState {
         }
         Ok(act(self.azure(), vm, PowerAction::Restart).await)
     }
+
+    async fn set_tags(
+        &mut self,
+        vm: VmRef,
+        set: Vec<(String, String)>,
+        remove: Vec<String>,
+    ) -> wasmtime::Result<Result<Vec<(String, String)>, Error>> {
+        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
+            return Ok(Err(denied));
+        }
+        if let Err(why) = check_tags(&set, &remove) {
+            return Ok(Err(Error::InvalidInput(why)));
+        }
+        Ok(tag(self.azure(), vm, set, remove).await)
+    }
+}
+
+/// Changes `vm`'s tags; returns them as Azure stored them.
+async fn tag(
+    session: Option<Arc<Session>>,
+    vm: VmRef,
+    set: Vec<(String, String)>,
+    remove: Vec<String>,
+) -> Result<Vec<(String, String)>, Error> {
+    let inventory = inventory(session).await.map_err(to_wit)?;
+    inventory
+        .set_tags(&vm.resource_group, &vm.name, &set, &remove)
+        .await
+        .map_err(to_wit)
 }
 
 /// Runs `action` on `vm` and returns the power state it reached.

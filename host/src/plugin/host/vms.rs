@@ -28,8 +28,9 @@ impl Host for HostState {
             (true, _) => None,
             (false, Some(group)) => Some(group),
             (false, None) => match self.default_resource_group() {
-                Some(group) => Some(group),
-                None => {
+                Err(broken) => return Ok(Err(broken)),
+                Ok(Some(group)) => Some(group),
+                Ok(None) => {
                     return Ok(Err(Error::InvalidInput(
                         "no resource group: pass --rg NAME, set default_resource_group (azlin config set default_resource_group NAME), or use --show-all-vms".into(),
                     )));
@@ -133,11 +134,13 @@ impl HostState {
     }
 
     /// The resource group commands fall back on: the active context's, then config's.
-    fn default_resource_group(&self) -> Option<String> {
-        self.context
-            .azure
-            .as_ref()
-            .and_then(|session| session.default_resource_group())
+    /// The configured resource group; a broken context or config file is
+    /// an error naming it, not a missing group.
+    fn default_resource_group(&self) -> Result<Option<String>, Error> {
+        match &self.context.azure {
+            Some(session) => session.default_resource_group().map_err(to_wit),
+            None => Ok(None),
+        }
     }
 }
 
