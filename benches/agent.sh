@@ -37,11 +37,11 @@ stop_sim
 
 for vms in 10 1000; do
     start_sim "$work/list$vms" --vms "$vms" --page-size 1000
-    "$azlin" list -a --all >/dev/null
-    rows+=("| \`azlin list -a --all\`, $vms VMs, cache hit through the agent | $(time_it "list$vms-agent" "$azlin list -a --all") |")
+    "$azlin" list -a --all --no-tmux >/dev/null
+    rows+=("| \`azlin list -a --all --no-tmux\`, $vms VMs, cache hit through the agent | $(time_it "list$vms-agent" "$azlin list -a --all --no-tmux") |")
     stop_agent
-    "$azlin" --no-agent list -a --all >/dev/null
-    rows+=("| \`azlin list -a --all\`, $vms VMs, cache hit, \`--no-agent\` | $(time_it "list$vms-alone" "$azlin --no-agent list -a --all") |")
+    "$azlin" --no-agent list -a --all --no-tmux >/dev/null
+    rows+=("| \`azlin list -a --all --no-tmux\`, $vms VMs, cache hit, \`--no-agent\` | $(time_it "list$vms-alone" "$azlin --no-agent list -a --all --no-tmux") |")
     stop_sim
 done
 

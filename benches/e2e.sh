@@ -113,9 +113,9 @@ vms="$(vms_for_running "$hosts")"
 start_sim "$work/ssh" --vms "$vms" --group-size "$vms" --sshd "$hosts" "${timed_sim[@]}"
 reaches_all "$hosts"
 key_exchanges
-"$azlin" --no-agent list -a --all >/dev/null
-time_modes "\`list -a --all\`, $vms VMs, cache hit" "list -a --all"
-time_modes "\`list -a --all --no-cache\`, $vms VMs" "list -a --all --no-cache"
+"$azlin" --no-agent list -a --all --no-tmux >/dev/null
+time_modes "\`list -a --all --no-tmux\`, $vms VMs, cache hit" "list -a --all --no-tmux"
+time_modes "\`list -a --all --no-tmux --no-cache\`, $vms VMs" "list -a --all --no-tmux --no-cache"
 time_round ssh "four list requests by \`curl\` in parallel, $vms VMs"
 time_modes "\`w\`, $hosts hosts" "w"
 time_modes "\`batch command true --all\`, $hosts hosts" "batch command true --all"
@@ -125,12 +125,12 @@ awk -F'\t' -v OFS='\t' '$1 ~ /^`batch/ && $1 ~ /\|(own process|agent, warm)$/ {
 say "peers over the same $hosts hosts"
 peer_sets "$work/peers.tsv" "$work/ssh/cm"
 say "peak RSS"
-peak_rss "\`azlin --no-agent list -a --all\`, $vms VMs, hit" "$azlin" --no-agent list -a --all
-peak_rss "\`azlin --no-agent list -a --all --no-cache\`, $vms VMs" "$azlin" --no-agent list -a --all --no-cache
+peak_rss "\`azlin --no-agent list -a --all --no-tmux\`, $vms VMs, hit" "$azlin" --no-agent list -a --all --no-tmux
+peak_rss "\`azlin --no-agent list -a --all --no-tmux --no-cache\`, $vms VMs" "$azlin" --no-agent list -a --all --no-tmux --no-cache
 peak_rss "\`azlin --no-agent w\`, $hosts hosts" "$azlin" --no-agent w
 peak_rss "\`azlin --no-agent batch command true --all\`, $hosts hosts" "$azlin" --no-agent batch command true --all
-"$azlin" list -a --all --no-cache >/dev/null
-peak_rss "\`azlin list -a --all\` through the agent (the client)" "$azlin" list -a --all
+"$azlin" list -a --all --no-tmux --no-cache >/dev/null
+peak_rss "\`azlin list -a --all --no-tmux\` through the agent (the client)" "$azlin" list -a --all --no-tmux
 peak_rss "\`azlin w\` through the agent (the client)" "$azlin" w
 "$azlin" batch command true --all >/dev/null
 agent_rss "the agent after those lists, \`w\` and \`batch\` over $hosts hosts"
@@ -138,14 +138,14 @@ stop_sim
 
 # --- a large subscription: list hit and miss four ways, memory ---------------
 start_sim "$work/list" --vms "$list_vms" --group-size "$list_vms" "${timed_sim[@]}"
-"$azlin" --no-agent list -a --all >/dev/null
-time_modes "\`list -a --all\`, $list_vms VMs, cache hit" "list -a --all"
-time_modes "\`list -a --all --no-cache\`, $list_vms VMs" "list -a --all --no-cache"
+"$azlin" --no-agent list -a --all --no-tmux >/dev/null
+time_modes "\`list -a --all --no-tmux\`, $list_vms VMs, cache hit" "list -a --all --no-tmux"
+time_modes "\`list -a --all --no-tmux --no-cache\`, $list_vms VMs" "list -a --all --no-tmux --no-cache"
 time_round list "four list requests by \`curl\` in parallel, $list_vms VMs"
-peak_rss "\`azlin --no-agent list -a --all\`, $list_vms VMs, hit" "$azlin" --no-agent list -a --all
-peak_rss "\`azlin --no-agent list -a --all --no-cache\`, $list_vms VMs" "$azlin" --no-agent list -a --all --no-cache
-"$azlin" list -a --all --no-cache >/dev/null
-peak_rss "\`azlin list -a --all\`, $list_vms VMs, through the agent (the client)" "$azlin" list -a --all
+peak_rss "\`azlin --no-agent list -a --all --no-tmux\`, $list_vms VMs, hit" "$azlin" --no-agent list -a --all --no-tmux
+peak_rss "\`azlin --no-agent list -a --all --no-tmux --no-cache\`, $list_vms VMs" "$azlin" --no-agent list -a --all --no-tmux --no-cache
+"$azlin" list -a --all --no-tmux --no-cache >/dev/null
+peak_rss "\`azlin list -a --all --no-tmux\`, $list_vms VMs, through the agent (the client)" "$azlin" list -a --all --no-tmux
 agent_rss "the agent after a miss and hits at $list_vms VMs"
 stop_sim
 
@@ -165,8 +165,8 @@ for vms in "${counts[@]}"; do
     for way in "own process" "warm agent"; do
         flag=()
         [ "$way" = "warm agent" ] || flag=(--no-agent)
-        count_requests "\`list -a --all --no-cache\`, $way" "${flag[@]}" list -a --all --no-cache
-        count_requests "\`list -a --all\` (hit), $way" "${flag[@]}" list -a --all
+        count_requests "\`list -a --all --no-tmux --no-cache\`, $way" "${flag[@]}" list -a --all --no-tmux --no-cache
+        count_requests "\`list -a --all --no-tmux\` (hit), $way" "${flag[@]}" list -a --all --no-tmux
         count_requests "\`status --no-cache\`, $way" "${flag[@]}" status --no-cache
         count_requests "\`status\` (hit), $way" "${flag[@]}" status
         count_requests "\`start vm-0003\`, $way" "${flag[@]}" start vm-0003
@@ -185,8 +185,8 @@ if [ "$with_az" != 0 ]; then
     export AZURE_CONFIG_DIR="$work/az" AZURE_CORE_COLLECT_TELEMETRY=false AZURE_CORE_NO_COLOR=true
     az_version="$("$az_venv/bin/az" version -o tsv --query '"azure-cli"')"
     say "az $az_version"
-    awk -F'\t' -v OFS='\t' -v vms="$list_vms" '$1 ~ ("^`list -a --all`, " vms " VMs, cache hit\\|(own process|agent, warm)$") {
-        split($1, parts, "|"); $1 = "`azlin list -a --all`, " vms " VMs, hit, " parts[2]; print }' \
+    awk -F'\t' -v OFS='\t' -v vms="$list_vms" '$1 ~ ("^`list -a --all --no-tmux`, " vms " VMs, cache hit\\|(own process|agent, warm)$") {
+        split($1, parts, "|"); $1 = "`azlin list -a --all --no-tmux`, " vms " VMs, hit, " parts[2]; print }' \
         "$work/commands.tsv" >"$work/az.tsv"
     time_set "$work/az.tsv" "\`azlin --version\`" "$azlin --version"
     time_set "$work/az.tsv" "\`az version\` (azure-cli $az_version)" "$az_venv/bin/az version"

@@ -19,11 +19,11 @@ echo "| ---: | ---: | ---: |"
 for count in "${counts[@]}"; do
     dir="$work/$count"
     start_sim "$dir" --vms "$count" --page-size 1000 --latency-ms 100
-    "$azlin" list -a --all >/dev/null
+    "$azlin" list -a --all --no-tmux >/dev/null
     hyperfine -N --warmup 3 --runs 30 --export-json "$dir/hit.json" \
-        "$azlin list -a --all" >/dev/null 2>&1
+        "$azlin list -a --all --no-tmux" >/dev/null 2>&1
     hyperfine -N --warmup 2 --runs 15 --export-json "$dir/miss.json" \
-        "$azlin list -a --all --no-cache" >/dev/null 2>&1
+        "$azlin list -a --all --no-tmux --no-cache" >/dev/null 2>&1
     echo "| $count | $(python3 "$report" median "$dir/hit.json") | $(python3 "$report" median "$dir/miss.json") |"
     stop_sim
 done
