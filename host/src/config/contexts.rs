@@ -3,7 +3,7 @@
 //! `~/.azlin/active-context`, each write atomic, each name checked so it can
 //! only ever name a file inside `contexts/`.
 
-use super::file::{read_optional, write_atomically};
+use super::file::{document, read_optional, write_atomically};
 use super::{ConfigError, Context};
 use std::path::{Path, PathBuf};
 
@@ -136,13 +136,7 @@ impl Context {
         check_name(new)?;
         Self::exists(config_dir, old)?;
         let from = Self::path(config_dir, old);
-        let text = read_optional(&from)?;
-        let mut document =
-            text.parse::<toml_edit::DocumentMut>()
-                .map_err(|error| ConfigError::Parse {
-                    path: from.clone(),
-                    message: error.to_string(),
-                })?;
+        let mut document = document(&from)?;
         document["name"] = toml_edit::value(new);
         write_new(
             &Self::path(config_dir, new),

@@ -131,14 +131,28 @@ pub fn display_value(value: &toml::Value) -> String {
 /// and the order of everything else. Values that read as integers or booleans
 /// are stored as such; anything else as a string.
 pub fn edit(path: &Path, key: &str, value: Option<&str>) -> Result<bool, ConfigError> {
-    let text = read_optional(path)?;
-    let mut document =
-        text.parse::<toml_edit::DocumentMut>()
-            .map_err(|error| ConfigError::Parse {
-                path: path.into(),
-                message: error.to_string(),
-            })?;
-    let changed = apply_edit(&mut document, key, value)?;
+    rewrite(path, |document| apply_edit(document, key, value))
+}
+
+/// The TOML file at `path` (a missing one is empty) as an editable document
+/// that keeps its comments and layout.
+pub(super) fn document(path: &Path) -> Result<toml_edit::DocumentMut, ConfigError> {
+    read_optional(path)?
+        .parse::<toml_edit::DocumentMut>()
+        .map_err(|error| ConfigError::Parse {
+            path: path.into(),
+            message: error.to_string(),
+        })
+}
+
+/// Lets `change` edit the file at `path` in place and writes it back
+/// atomically if `change` says it changed anything; returns that.
+pub(super) fn rewrite(
+    path: &Path,
+    change: impl FnOnce(&mut toml_edit::DocumentMut) -> Result<bool, ConfigError>,
+) -> Result<bool, ConfigError> {
+    let mut document = document(path)?;
+    let changed = change(&mut document)?;
     if changed {
         write_atomically(path, document.to_string().as_bytes()).map_err(|source| {
             ConfigError::Write {

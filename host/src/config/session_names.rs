@@ -2,7 +2,7 @@
 //! from the file and rewritten in place: the user's comments, layout and
 //! every other key, known or not, stay as they were.
 
-use super::file::{read_optional, write_atomically};
+use super::file::rewrite;
 use super::{Config, ConfigError};
 use std::path::Path;
 
@@ -41,52 +41,38 @@ pub fn set_session_name(path: &Path, vm: &str, name: Option<&str>) -> Result<boo
             });
         }
     }
-    let text = read_optional(path)?;
-    let mut document =
-        text.parse::<toml_edit::DocumentMut>()
-            .map_err(|error| ConfigError::Parse {
-                path: path.into(),
-                message: error.to_string(),
-            })?;
     let not_a_table = || ConfigError::Type {
         path: path.into(),
         key: TABLE.into(),
         expected: "a table",
     };
-    let changed = match name {
-        Some(name) => {
-            let table = document
-                .entry(TABLE)
-                .or_insert_with(toml_edit::table)
-                .as_table_like_mut()
-                .ok_or_else(not_a_table)?;
-            let unchanged = table
-                .get(vm)
-                .and_then(|item| item.as_str())
-                .is_some_and(|current| current == name);
-            if !unchanged {
-                table.insert(vm, toml_edit::value(name));
+    rewrite(path, |document| {
+        Ok(match name {
+            Some(name) => {
+                let table = document
+                    .entry(TABLE)
+                    .or_insert_with(toml_edit::table)
+                    .as_table_like_mut()
+                    .ok_or_else(not_a_table)?;
+                let unchanged = table
+                    .get(vm)
+                    .and_then(|item| item.as_str())
+                    .is_some_and(|current| current == name);
+                if !unchanged {
+                    table.insert(vm, toml_edit::value(name));
+                }
+                !unchanged
             }
-            !unchanged
-        }
-        None => match document.get_mut(TABLE) {
-            None => false,
-            Some(item) => item
-                .as_table_like_mut()
-                .ok_or_else(not_a_table)?
-                .remove(vm)
-                .is_some(),
-        },
-    };
-    if changed {
-        write_atomically(path, document.to_string().as_bytes()).map_err(|source| {
-            ConfigError::Write {
-                path: path.into(),
-                source,
-            }
-        })?;
-    }
-    Ok(changed)
+            None => match document.get_mut(TABLE) {
+                None => false,
+                Some(item) => item
+                    .as_table_like_mut()
+                    .ok_or_else(not_a_table)?
+                    .remove(vm)
+                    .is_some(),
+            },
+        })
+    })
 }
 
 /// A session name people can type and tmux takes as it is.
