@@ -32,6 +32,8 @@ mod create;
 mod delete;
 mod error;
 mod show;
+#[cfg(test)]
+mod tests;
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
