@@ -93,30 +93,6 @@ impl SimVm {
             tags,
         }
     }
-
-    /// ARM id of the VM.
-    pub fn id(&self, subscription: &str) -> String {
-        format!(
-            "/subscriptions/{subscription}/resourceGroups/{}/providers/Microsoft.Compute/virtualMachines/{}",
-            self.resource_group, self.name
-        )
-    }
-
-    /// ARM id of its NIC.
-    pub fn nic_id(&self, subscription: &str) -> String {
-        format!(
-            "/subscriptions/{subscription}/resourceGroups/{}/providers/Microsoft.Network/networkInterfaces/{}-nic",
-            self.resource_group, self.name
-        )
-    }
-
-    /// ARM id of its public IP.
-    pub fn pip_id(&self, subscription: &str) -> String {
-        format!(
-            "/subscriptions/{subscription}/resourceGroups/{}/providers/Microsoft.Network/publicIPAddresses/{}-ip",
-            self.resource_group, self.name
-        )
-    }
 }
 
 /// The fleet `options` describe: `vms` VMs, `group_size` to a resource

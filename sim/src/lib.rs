@@ -4,12 +4,16 @@
 //! [`sshd`] starts real sshd processes for the simulated VMs to point at.
 
 mod fleet;
+mod lifecycle;
+mod operations;
+mod resources;
 mod routes;
 pub mod sshd;
 mod templates;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -49,6 +53,12 @@ pub struct Options {
     /// Further subscription ids served besides [`SUBSCRIPTION`], each
     /// showing the same fleet under its own ids (for switching contexts).
     pub subscriptions: Vec<String>,
+    /// IP addresses given, in order, to VMs created by PUT (as their NIC's
+    /// private and public IP's address); synthesised ones once used up.
+    pub spare_addresses: Vec<String>,
+    /// An `authorized_keys` file (say, of an sshd fleet) that each SSH
+    /// public key a VM create names is appended to.
+    pub authorized_keys: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -65,35 +75,29 @@ impl Default for Options {
             addresses: Vec::new(),
             running_addresses: Vec::new(),
             subscriptions: Vec::new(),
+            spare_addresses: Vec::new(),
+            authorized_keys: None,
         }
     }
-}
-
-/// A pending power operation.
-#[derive(Debug, Clone)]
-struct Operation {
-    vm: usize,
-    target: &'static str,
-    polls_left: u64,
 }
 
 /// Everything the handlers share.
 pub struct State {
     options: Mutex<Options>,
-    fleet: Mutex<Vec<SimVm>>,
+    resources: Mutex<resources::Resources>,
     templates: templates::Templates,
     counts: Mutex<BTreeMap<String, u64>>,
     /// ARM requests per subscription id in their path, as sent.
     subscription_counts: Mutex<BTreeMap<String, u64>>,
     arm_requests: AtomicU64,
     throttled: AtomicU64,
-    operations: Mutex<Vec<Operation>>,
+    operations: Mutex<Vec<operations::Operation>>,
 }
 
 impl State {
     fn new(options: Options) -> Self {
         Self {
-            fleet: Mutex::new(fleet::generate(&options)),
+            resources: Mutex::new(resources::Resources::generate(&options)),
             options: Mutex::new(options),
             templates: templates::Templates::load(),
             counts: Mutex::default(),
@@ -166,9 +170,15 @@ impl State {
         change(&mut self.options.lock().expect("options"));
     }
 
-    /// The fleet as it is now.
+    /// The VMs as they are now (created ones included, deleted ones not),
+    /// each with its NIC's addresses.
     pub fn fleet(&self) -> Vec<SimVm> {
-        self.fleet.lock().expect("fleet").clone()
+        let resources = self.resources.lock().expect("resources");
+        resources
+            .vms
+            .iter()
+            .filter_map(|(slot, _)| resources.view(slot))
+            .collect()
     }
 
     fn options(&self) -> Options {

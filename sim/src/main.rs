@@ -1,6 +1,8 @@
 //! `azlin-sim`: serve a simulated Azure subscription on loopback and print
 //! the environment that points azlin at it; with `--sshd`, also start a real
-//! sshd for the running VMs to point at, and print how to log in to them.
+//! sshd for the running VMs to point at, and print how to log in to them;
+//! spare sshds (`--sshd-spare`) await VMs a client creates, whose SSH keys
+//! are added to the sshds' authorized_keys.
 
 use std::time::Duration;
 
@@ -43,12 +45,18 @@ struct Args {
     port: u16,
     /// Start a real OpenSSH sshd (127.x.y.z port 22) for each of the first N
     /// running VMs and point those VMs at it; without N, every running VM up
-    /// to 100. Needs root and openssh-server. Prints AZLIN_CONFIG_DIR (an
+    /// to 100, and --sshd-spare more for VMs a client creates. Needs root and openssh-server. Prints AZLIN_CONFIG_DIR (an
     /// azlin config whose [ssh] logs in to them), AZLIN_SIM_SSH_CONFIG (the
     /// same for `ssh -F`) and AZLIN_SIM_SSH_HOSTS (their addresses)
     #[arg(long, value_name = "N", num_args = 0..=1,
           value_parser = clap::value_parser!(u64).range(1..=120))]
     sshd: Option<Option<u64>>,
+    /// With --sshd: further sshd processes for VMs created by PUT, which
+    /// take their addresses in order (then synthesised 10.x ones); the keys
+    /// such a VM names are added to every sshd's authorized_keys
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "sshd",
+          value_parser = clap::value_parser!(u64).range(0..=20))]
+    sshd_spare: u64,
     /// With --sshd: delay added each way between clients and every sshd, in
     /// milliseconds, through a proxy (the round trip gains twice this)
     #[arg(long, default_value_t = 0, requires = "sshd")]
@@ -68,10 +76,16 @@ async fn main() -> anyhow::Result<()> {
     let group_size = args.group_size as usize;
     let hosts = sshd_hosts(args.sshd, vms)?;
     let one_way = Duration::from_millis(args.ssh_delay_ms);
+    let spares = args.sshd_spare as usize;
+    anyhow::ensure!(
+        hosts + spares <= azlin_sim::sshd::fleet::MAX_HOSTS,
+        "--sshd {hosts} with --sshd-spare {spares} asks for more than {} sshd processes",
+        azlin_sim::sshd::fleet::MAX_HOSTS
+    );
     let ssh = if hosts == 0 {
         None
     } else {
-        let start = move || SshdSetup::start(hosts, one_way, "rg-0");
+        let start = move || SshdSetup::start(hosts, spares, one_way, "rg-0");
         let setup = tokio::task::spawn_blocking(start)
             .await?
             .context("start the sshd fleet (--sshd)")?;
@@ -89,6 +103,11 @@ async fn main() -> anyhow::Result<()> {
             .as_ref()
             .map(|ssh| ssh.addresses().to_vec())
             .unwrap_or_default(),
+        spare_addresses: ssh
+            .as_ref()
+            .map(|ssh| ssh.spares().to_vec())
+            .unwrap_or_default(),
+        authorized_keys: ssh.as_ref().map(|ssh| ssh.fleet().authorized_keys()),
         ..Options::default()
     };
     let sim = Sim::start(options, args.port).await?;
@@ -148,9 +167,13 @@ fn describe(ssh: &SshdSetup, group_size: usize, one_way: Duration) -> String {
     } else {
         format!(", {} ms added each way", one_way.as_millis())
     };
+    let spares = match ssh.spares() {
+        [] => String::new(),
+        spares => format!("; {} spare for created VMs ({} …)", spares.len(), spares[0]),
+    };
     format!(
         "azlin-sim: {n} sshd processes for the running VMs vm-{first:04} … vm-{last:04} in {groups} \
-         ({from} …{delay}); azlin logs in with [ssh] of $AZLIN_CONFIG_DIR/config.toml, \
+         ({from} …{delay}){spares}; azlin logs in with [ssh] of $AZLIN_CONFIG_DIR/config.toml, \
          OpenSSH with ssh -F $AZLIN_SIM_SSH_CONFIG",
         n = ssh.addresses().len(),
         from = ssh.addresses()[0],

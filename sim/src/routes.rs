@@ -1,9 +1,9 @@
 //! Request handling: the token endpoints, ARM paths (matched
 //! case-insensitively, as ARM does), long-running operations and `/_sim`.
 
-use super::{IDENTITY_HEADER, Operation, State, TOKEN, faults};
+use super::{IDENTITY_HEADER, State, TOKEN, faults};
+use crate::operations::{self, Effect};
 use axum::Router;
-use axum::body::Body;
 use axum::extract::State as Shared;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -38,7 +38,8 @@ async fn handle(
         (&Method::GET, ["_sim", "subscriptions"]) => {
             json_response(StatusCode::OK, json!(state.subscriptions()))
         }
-        (&Method::GET, ["_sim", "operations", _]) => poll_operation(&state, &path[2]),
+        (&Method::GET, ["_sim", "operations", _]) => operations::poll(&state, &path[2]),
+        (&Method::GET, ["_sim", "resources"]) => crate::lifecycle::inventory(&state),
         (&Method::POST, [_, "oauth2", "v2.0", "token"]) => token(&state, false),
         (&Method::GET, ["msi", "token"]) => {
             let allowed = headers
@@ -170,11 +171,24 @@ async fn arm(state: &State, request: &Request<'_>) -> Response {
         ["resourcegroups", _, scoped @ ..] => (Some(path[3].clone()), scoped),
         scoped => (None, scoped),
     };
+    let scope = crate::lifecycle::Scope {
+        state,
+        base: &base,
+        subscription,
+        group: group.as_deref(),
+        path: &path[2..],
+        body,
+    };
+    if let Some(response) = crate::lifecycle::group_route(&scope, method, scoped) {
+        return response;
+    }
     if let Some(group) = &group
-        && !state
-            .fleet()
-            .iter()
-            .any(|vm| vm.resource_group.eq_ignore_ascii_case(group))
+        && state
+            .resources
+            .lock()
+            .expect("resources")
+            .group(group)
+            .is_none()
     {
         state.count("group.notFound");
         return error(
@@ -183,10 +197,13 @@ async fn arm(state: &State, request: &Request<'_>) -> Response {
             &format!("Resource group '{group}' could not be found."),
         );
     }
-    let in_scope = |vm: &super::SimVm| {
+    if let Some(response) = crate::lifecycle::route(&scope, method, scoped) {
+        return response;
+    }
+    let in_scope = |resource_group: &str| {
         group
             .as_ref()
-            .is_none_or(|group| vm.resource_group.eq_ignore_ascii_case(group))
+            .is_none_or(|group| resource_group.eq_ignore_ascii_case(group))
     };
     match (method, scoped) {
         (&Method::GET, ["providers", "microsoft.compute", "virtualmachines"]) => {
@@ -196,12 +213,18 @@ async fn arm(state: &State, request: &Request<'_>) -> Response {
             } else {
                 "vm.listAll"
             });
-            let vms: Vec<Value> = state
-                .fleet()
+            let resources = state.resources.lock().expect("resources");
+            let vms: Vec<Value> = resources
+                .vms
                 .iter()
-                .filter(|vm| in_scope(vm))
-                .map(|vm| state.templates.vm(vm, subscription, status_only))
+                .filter(|(_, vm)| in_scope(&vm.resource_group))
+                .filter_map(|(slot, _)| {
+                    state
+                        .templates
+                        .vm(&resources, slot, subscription, status_only)
+                })
                 .collect();
+            drop(resources);
             page(state, &base, uri, query, vms)
         }
         (&Method::PATCH, ["providers", "microsoft.compute", "virtualmachines", name]) => {
@@ -210,10 +233,8 @@ async fn arm(state: &State, request: &Request<'_>) -> Response {
         }
         (&Method::GET, ["providers", "microsoft.compute", "virtualmachines", name]) => {
             state.count("vm.get");
-            match find(state, group.as_deref(), name) {
-                Some(vm) => {
-                    json_response(StatusCode::OK, state.templates.vm(&vm, subscription, false))
-                }
+            match vm_body(state, group.as_deref(), name, subscription) {
+                Some(body) => json_response(StatusCode::OK, body),
                 None => not_found(name),
             }
         }
@@ -228,8 +249,13 @@ async fn arm(state: &State, request: &Request<'_>) -> Response {
             ],
         ) => {
             state.count("vm.instanceView");
-            match find(state, group.as_deref(), name) {
-                Some(vm) => json_response(StatusCode::OK, state.templates.instance_view(&vm)),
+            let resources = state.resources.lock().expect("resources");
+            match resources
+                .vms
+                .find(group.as_deref(), name)
+                .and_then(|slot| resources.vms.get(slot))
+            {
+                Some(vm) => json_response(StatusCode::OK, state.templates.instance_view(vm)),
                 None => not_found(name),
             }
         }
@@ -245,22 +271,26 @@ async fn arm(state: &State, request: &Request<'_>) -> Response {
         ) => power_action(state, &base, group.as_deref(), name, action),
         (&Method::GET, ["providers", "microsoft.network", "networkinterfaces"]) => {
             state.count("nic.list");
-            let nics = state
-                .fleet()
+            let resources = state.resources.lock().expect("resources");
+            let nics = resources
+                .nics
                 .iter()
-                .filter(|vm| in_scope(vm))
-                .map(|vm| state.templates.nic(vm, subscription))
+                .filter(|(_, nic)| in_scope(&nic.resource_group))
+                .filter_map(|(slot, _)| state.templates.nic(&resources, slot, subscription))
                 .collect();
+            drop(resources);
             page(state, &base, uri, query, nics)
         }
         (&Method::GET, ["providers", "microsoft.network", "publicipaddresses"]) => {
             state.count("pip.list");
-            let pips = state
-                .fleet()
+            let resources = state.resources.lock().expect("resources");
+            let pips = resources
+                .pips
                 .iter()
-                .filter(|vm| in_scope(vm))
-                .filter_map(|vm| state.templates.pip(vm, subscription))
+                .filter(|(_, pip)| in_scope(&pip.resource_group))
+                .filter_map(|(slot, _)| state.templates.pip(&resources, slot, subscription))
                 .collect();
+            drop(resources);
             page(state, &base, uri, query, pips)
         }
         (&Method::GET, ["providers", "microsoft.compute", "locations", _, "vmsizes"]) => {
@@ -287,9 +317,16 @@ fn update_vm(
     body: &[u8],
     subscription: &str,
 ) -> Response {
-    let Some(vm) = find(state, group, name) else {
+    if state
+        .resources
+        .lock()
+        .expect("resources")
+        .vms
+        .find(group, name)
+        .is_none()
+    {
         return not_found(name);
-    };
+    }
     let update: Value = match serde_json::from_slice(body) {
         Ok(update @ Value::Object(_)) => update,
         _ => {
@@ -314,21 +351,24 @@ fn update_vm(
                 "tags must be an object of strings",
             );
         };
-        if let Some(stored) = state.fleet.lock().expect("fleet").get_mut(vm.index) {
+        let mut resources = state.resources.lock().expect("resources");
+        if let Some(slot) = resources.vms.find(group, name)
+            && let Some(stored) = resources.vms.get_mut(slot)
+        {
             stored.tags = tags;
         }
     }
-    match find(state, group, name) {
-        Some(vm) => json_response(StatusCode::OK, state.templates.vm(&vm, subscription, false)),
+    match vm_body(state, group, name, subscription) {
+        Some(body) => json_response(StatusCode::OK, body),
         None => not_found(name),
     }
 }
 
-fn find(state: &State, group: Option<&str>, name: &str) -> Option<super::SimVm> {
-    state.fleet().into_iter().find(|vm| {
-        vm.name.eq_ignore_ascii_case(name)
-            && group.is_none_or(|group| vm.resource_group.eq_ignore_ascii_case(group))
-    })
+/// VM `name`'s body, if it exists.
+fn vm_body(state: &State, group: Option<&str>, name: &str, subscription: &str) -> Option<Value> {
+    let resources = state.resources.lock().expect("resources");
+    let slot = resources.vms.find(group, name)?;
+    state.templates.vm(&resources, slot, subscription, false)
 }
 
 fn not_found(name: &str) -> Response {
@@ -396,7 +436,11 @@ fn power_action(
         }
     };
     state.count(counted);
-    let Some(vm) = find(state, group, name) else {
+    let mut resources = state.resources.lock().expect("resources");
+    let Some(slot) = resources.vms.find(group, name) else {
+        return not_found(name);
+    };
+    let Some(vm) = resources.vms.get_mut(slot) else {
         return not_found(name);
     };
     if action == "restart" && vm.power != "PowerState/running" {
@@ -406,67 +450,13 @@ fn power_action(
             "Cannot restart a VM that is not running.",
         );
     }
-    let polls = state.options().operation_polls;
-    let id = {
-        let mut operations = state.operations.lock().expect("operations");
-        operations.push(Operation {
-            vm: vm.index,
-            target,
-            polls_left: polls,
-        });
-        operations.len() - 1
-    };
-    set_power(state, vm.index, transition);
-    let url = format!("{base}/_sim/operations/{id}");
-    let mut response = Response::builder().status(StatusCode::ACCEPTED);
-    for (name, value) in [
-        ("Azure-AsyncOperation", url.as_str()),
-        ("Location", url.as_str()),
-        ("Retry-After", "0"),
-    ] {
-        response = response.header(name, value);
-    }
-    response.body(Body::empty()).unwrap_or_default()
+    vm.power = transition.into();
+    drop(resources);
+    let id = operations::start(state, Effect::Power { vm: slot, target });
+    operations::accepted(base, id)
 }
 
-fn poll_operation(state: &State, id: &str) -> Response {
-    state.count("operation.poll");
-    let mut operations = state.operations.lock().expect("operations");
-    let Some(operation) = id
-        .parse::<usize>()
-        .ok()
-        .and_then(|index| operations.get_mut(index))
-    else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "OperationNotFound",
-            &format!("no operation {id}"),
-        );
-    };
-    if operation.polls_left > 0 {
-        operation.polls_left -= 1;
-        let mut response = json_response(
-            StatusCode::OK,
-            json!({ "name": id, "status": "InProgress" }),
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(0));
-        return response;
-    }
-    let (vm, target) = (operation.vm, operation.target);
-    drop(operations);
-    set_power(state, vm, target);
-    json_response(StatusCode::OK, json!({ "name": id, "status": "Succeeded" }))
-}
-
-fn set_power(state: &State, index: usize, code: &str) {
-    if let Some(vm) = state.fleet.lock().expect("fleet").get_mut(index) {
-        vm.power = code.into();
-    }
-}
-
-fn json_response(status: StatusCode, body: Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: Value) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
@@ -475,7 +465,7 @@ fn json_response(status: StatusCode, body: Value) -> Response {
         .into_response()
 }
 
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     json_response(
         status,
         json!({ "error": { "code": code, "message": message } }),

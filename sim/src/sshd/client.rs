@@ -16,11 +16,14 @@ pub struct ClientFiles {
 impl ClientFiles {
     /// Writes the files for `fleet` as reached at `addresses` (host `i` at
     /// `addresses[i]`: the sshd itself or a proxy in front of it), logging
-    /// in as `user` with the fleet's client key. azlin's config names
-    /// `resource_group` as the default, where the fleet's VMs are.
+    /// in as `user` with the fleet's client key. known_hosts holds every
+    /// address; the hosts file only the first `listed` (the spares after
+    /// them await created VMs). azlin's config names `resource_group` as
+    /// the default, where the fleet's VMs are.
     pub fn write(
         fleet: &Fleet,
         addresses: &[String],
+        listed: usize,
         user: &str,
         resource_group: &str,
     ) -> Result<ClientFiles, SshdError> {
@@ -35,7 +38,8 @@ impl ClientFiles {
             known_hosts.push_str(&format!("{address} {}\n", fleet.read_host_public_key(i)?));
         }
         write(&files.known_hosts(), &known_hosts)?;
-        write(&files.hosts(), &(addresses.join("\n") + "\n"))?;
+        let listed = &addresses[..listed.min(addresses.len())];
+        write(&files.hosts(), &(listed.join("\n") + "\n"))?;
         write(
             &files.ssh_config(),
             &format!(

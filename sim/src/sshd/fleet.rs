@@ -126,6 +126,12 @@ impl Fleet {
         SocketAddr::from((self.hosts[i].ip, 22))
     }
 
+    /// The `authorized_keys` every host reads (at each login), holding the
+    /// client key; append a key to let it log in too.
+    pub fn authorized_keys(&self) -> PathBuf {
+        self.dir.path().join("authorized_keys")
+    }
+
     /// The private key every host accepts.
     pub fn client_key(&self) -> PathBuf {
         self.dir.path().join("client_key")
