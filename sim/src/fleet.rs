@@ -5,6 +5,14 @@ use std::collections::BTreeMap;
 
 use crate::Options;
 
+/// Further sizes the simulated regions offer (for `azlin new --size`):
+/// name, cores, memory in MB, as Azure lists them.
+pub const MORE_SIZES: [(&str, u32, u64); 3] = [
+    ("Standard_D8s_v5", 8, 32768),
+    ("Standard_E32as_v5", 32, 262144),
+    ("Standard_E64as_v5", 64, 524288),
+];
+
 /// Sizes the fleet uses: name, cores, memory in MB.
 pub const SIZES: [(&str, u32, u64); 3] = [
     ("Standard_D2s_v5", 2, 8192),

@@ -219,6 +219,8 @@ pub struct Resources {
     pub disks: Slots<Disk>,
     /// By lower-cased name.
     groups: BTreeMap<String, Group>,
+    /// Virtual networks, by lower-cased `group/name`: only their existence.
+    pub networks: std::collections::BTreeSet<String>,
     /// Addresses synthesised so far for created NICs and public IPs.
     synthesised: usize,
     /// How many of `Options::spare_addresses` created VMs have taken.

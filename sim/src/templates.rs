@@ -258,11 +258,15 @@ impl Templates {
         })
     }
 
-    /// The VM sizes of a region: the example's sizes plus the ones the fleet uses.
+    /// The VM sizes of a region: the example's sizes plus the ones the
+    /// fleet uses and a few more.
     pub fn sizes(&self) -> Value {
         let mut sizes = self.sizes.clone();
         let list = sizes["value"].as_array_mut().expect("sizes list");
-        for (name, cores, memory) in crate::fleet::SIZES {
+        for (name, cores, memory) in crate::fleet::SIZES
+            .into_iter()
+            .chain(crate::fleet::MORE_SIZES)
+        {
             list.push(json!({
                 "name": name, "numberOfCores": cores, "osDiskSizeInMB": 1047552,
                 "resourceDiskSizeInMB": 0, "memoryInMB": memory, "maxDataDiskCount": 32

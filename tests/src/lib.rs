@@ -158,7 +158,10 @@ impl Env {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        Run { command }
+        Run {
+            command,
+            stdin: None,
+        }
     }
 }
 
@@ -166,6 +169,8 @@ impl Env {
 #[derive(Debug)]
 pub struct Run {
     command: Command,
+    /// Written to the run's standard input, then closed (else stdin is null).
+    stdin: Option<Vec<u8>>,
 }
 
 /// What an `azlin` invocation printed and returned.
@@ -201,7 +206,10 @@ impl Run {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         self.give_environment(&mut command);
-        Self { command }
+        Self {
+            command,
+            stdin: self.stdin,
+        }
     }
 
     /// Gives `command` (started with `env_clear`) this run's environment.
@@ -213,9 +221,23 @@ impl Run {
         }
     }
 
+    /// Pipes `bytes` into the run's standard input, then closes it.
+    pub fn stdin(mut self, bytes: &[u8]) -> Self {
+        self.command.stdin(Stdio::piped());
+        self.stdin = Some(bytes.to_vec());
+        self
+    }
+
     /// Runs to completion (killing it past the hang guard).
     pub fn output(mut self) -> Output {
         let mut child = self.command.spawn().expect("start azlin");
+        if let (Some(bytes), Some(mut stdin)) = (self.stdin.take(), child.stdin.take()) {
+            std::thread::spawn(move || {
+                use std::io::Write;
+                // A command may exit without reading it all.
+                let _ = stdin.write_all(&bytes);
+            });
+        }
         let started = Instant::now();
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr = child.stderr.take().expect("piped stderr");

@@ -59,6 +59,24 @@ impl Run {
     }
 }
 
+impl Run {
+    /// `sh -c "BEFORE; azlin …; AFTER"` in this run's environment, for a
+    /// pseudo-terminal driver to start: `before` can size the terminal and
+    /// save its settings, `after` sees azlin's exit status in `$?`.
+    pub fn within_shell(self, before: &str, after: &str) -> Command {
+        let line: Vec<String> = std::iter::once(self.command.get_program())
+            .chain(self.command.get_args())
+            .map(|part| quote(&part.to_string_lossy()))
+            .collect();
+        let mut shell = Command::new("sh");
+        shell
+            .args(["-c", &format!("{before}; {}; {after}", line.join(" "))])
+            .env_clear();
+        self.give_environment(&mut shell);
+        shell
+    }
+}
+
 /// `text` quoted for `sh -c`.
 fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))

@@ -5,7 +5,9 @@
 use super::wire::{self, Reply, Request, Status};
 use super::{AgentError, Place, identity, spawn};
 use crate::config::{Config, Paths};
-use crate::runtime::{Event, Outcome, RunHandle, RunRequest, Status as RunStatus, Stop};
+use crate::runtime::{
+    Event, Outcome, RunHandle, RunRequest, Status as RunStatus, Stop, TerminalInput,
+};
 use std::io::ErrorKind;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,10 +33,13 @@ pub async fn run(request: RunRequest, idle_timeout: Duration) -> Result<RunHandl
     wire::send(&mut output, &spec).await.map_err(io(&place))?;
     let (events_in, events) = mpsc::channel(256);
     let (answers, answered) = mpsc::channel(1);
+    let (terminal, typed) = mpsc::channel(64);
     let cancel = Arc::new(Notify::new());
-    tokio::spawn(speak(output, answered, cancel.clone()));
+    tokio::spawn(speak(output, answered, typed, cancel.clone()));
     let outcome = tokio::spawn(hear(input, events_in, cancel.clone(), command));
-    Ok(RunHandle::from_parts(events, answers, outcome, cancel))
+    Ok(RunHandle::from_parts(
+        events, answers, terminal, outcome, cancel,
+    ))
 }
 
 /// The running agent's status; `None` if none is running.
@@ -146,17 +151,27 @@ async fn hello(place: &Place, stream: UnixStream) -> Result<Option<UnixStream>, 
     }
 }
 
-/// Sends the user's answers and Ctrl-C to the agent until the run is dropped.
+/// Sends the user's answers, keystrokes and Ctrl-C to the agent until the
+/// run is dropped.
 async fn speak(
     mut output: OwnedWriteHalf,
     mut answered: mpsc::Receiver<bool>,
+    mut typed: mpsc::Receiver<TerminalInput>,
     cancel: Arc<Notify>,
 ) {
+    let mut typing = true;
     loop {
         let request = tokio::select! {
             answer = answered.recv() => match answer {
                 Some(answer) => Request::Answer(answer),
                 None => return,
+            },
+            input = typed.recv(), if typing => match input {
+                Some(input) => Request::Terminal(input),
+                None => {
+                    typing = false;
+                    continue;
+                }
             },
             () = cancel.notified() => Request::Cancel,
         };

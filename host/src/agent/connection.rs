@@ -4,7 +4,7 @@
 use super::server::Agent;
 use super::wire::{self, Reply, Request, Status};
 use crate::azure::Session;
-use crate::runtime::{Outcome, RunHandle, Status as RunStatus, Stop};
+use crate::runtime::{Outcome, RunHandle, Status as RunStatus, Stop, TerminalInput};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::io::{AsyncWriteExt, BufWriter};
@@ -94,7 +94,7 @@ async fn run(
     let mut output = BufWriter::with_capacity(BATCH, output);
     agent.runs_served.fetch_add(1, Ordering::Relaxed);
     let mut handle = agent.runtime.run(request);
-    let mut client = listen(input);
+    let mut client = listen(input, handle.terminal.clone());
     let mut listening = true;
     loop {
         tokio::select! {
@@ -126,11 +126,20 @@ async fn run(
 
 /// The client's messages, read by a task of their own (a read cut short by
 /// `select!` would lose part of a message); closed when the client is gone.
-fn listen(mut input: OwnedReadHalf) -> mpsc::Receiver<Request> {
+/// Keystrokes go straight to the run's terminal from here, waiting for room
+/// there, so none is lost and the events keep flowing meanwhile.
+fn listen(
+    mut input: OwnedReadHalf,
+    terminal: mpsc::Sender<TerminalInput>,
+) -> mpsc::Receiver<Request> {
     let (sender, requests) = mpsc::channel(8);
     tokio::spawn(async move {
         while let Ok(Some(request)) = wire::receive::<Request>(&mut input).await {
-            if sender.send(request).await.is_err() {
+            let delivered = match request {
+                Request::Terminal(typed) => terminal.send(typed).await.is_ok(),
+                request => sender.send(request).await.is_ok(),
+            };
+            if !delivered {
                 return;
             }
         }

@@ -3,7 +3,9 @@
 
 use crate::config::{Config, Paths};
 use crate::plugin::Limits;
-use crate::runtime::{Arguments, Event, Invocation, Outcome, ResidentStats, RunRequest};
+use crate::runtime::{
+    Arguments, Event, Invocation, Outcome, ResidentStats, RunRequest, TerminalInput,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::io;
@@ -25,6 +27,8 @@ pub enum Request {
     Answer(bool),
     /// Ctrl-C: stop the run.
     Cancel,
+    /// The terminal's side of a `connect` session.
+    Terminal(TerminalInput),
     Status,
     Stop,
     /// `azlin cache stats` (false) or `clear` (true) on the agent's open cache.

@@ -100,18 +100,71 @@ impl ArmClient {
         path_and_query: &str,
         target: &str,
     ) -> Result<(), AzureError> {
+        self.operate(Method::POST, path_and_query, None, target)
+            .await
+            .map(drop)
+    }
+
+    /// PUTs `body` (`Create Or Update`) and waits for the operation it
+    /// starts; the resource as ARM first answered.
+    pub async fn put<T: DeserializeOwned>(
+        &self,
+        path_and_query: &str,
+        body: &serde_json::Value,
+        target: &str,
+    ) -> Result<T, AzureError> {
         let url = self.endpoint.join(path_and_query);
-        let response = self.send(Method::POST, &url).await?;
-        if response.status().as_u16() != 202 {
-            return Ok(());
-        }
+        let (_, bytes) = self
+            .operate(Method::PUT, path_and_query, Some(body), target)
+            .await?;
+        serde_json::from_slice(&bytes).map_err(|error| AzureError::Decode {
+            url,
+            why: error.to_string(),
+        })
+    }
+
+    /// DELETEs a resource and waits until it is gone; false if there was
+    /// none (ARM answers 204).
+    pub async fn delete(&self, path_and_query: &str, target: &str) -> Result<bool, AzureError> {
+        let (status, _) = self
+            .operate(Method::DELETE, path_and_query, None, target)
+            .await?;
+        Ok(status != 204)
+    }
+
+    /// Sends a request that may start a long-running operation and waits
+    /// for it; the first answer's status and body.
+    async fn operate(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&serde_json::Value>,
+        target: &str,
+    ) -> Result<(u16, bytes::Bytes), AzureError> {
+        let url = self.endpoint.join(path_and_query);
+        let body =
+            body.map(serde_json::to_vec)
+                .transpose()
+                .map_err(|error| AzureError::Decode {
+                    url: url.clone(),
+                    why: error.to_string(),
+                })?;
+        let response = self.send_with(method, &url, body).await?;
+        let status = response.status().as_u16();
         let operation = AsyncOperation::from_headers(
             response
                 .headers()
                 .iter()
                 .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
         );
-        self.wait(&operation, target).await
+        let bytes = response.bytes().await.map_err(|source| AzureError::Http {
+            url: url.clone(),
+            source,
+        })?;
+        if matches!(status, 201 | 202) {
+            self.wait(&operation, target).await?;
+        }
+        Ok((status, bytes))
     }
 
     async fn wait(&self, operation: &AsyncOperation, target: &str) -> Result<(), AzureError> {

@@ -16,7 +16,9 @@ pub use client::ArmClient;
 pub use credential::{AuthMethod, Tokens};
 pub use endpoint::{Endpoint, PUBLIC_ARM};
 pub use error::AzureError;
-pub use inventory::{Inventory, ListScope, PowerAction, SlimVm, VmRecord, check_tags};
+pub use inventory::{
+    Inventory, ListScope, NewVm, PowerAction, SlimVm, VmRecord, check_tags, image_reference,
+};
 pub use retry::RetryPolicy;
 pub use session::Session;
 pub use warm::Warm;

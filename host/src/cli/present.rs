@@ -19,7 +19,7 @@ pub async fn run(mut handle: RunHandle, settings: &Settings) -> anyhow::Result<u
     let mut out = BufWriter::new(stdout.lock());
     let mut err = io::stderr();
     let rendered = tokio::select! {
-        rendered = render::render(&mut handle.events, Some(&handle.answers), settings.format, settings.style, &mut out, &mut err) => rendered,
+        rendered = render::render(&mut handle.events, Some(render::Replies { answers: &handle.answers, terminal: &handle.terminal }), settings.format, settings.style, &mut out, &mut err) => rendered,
         _ = tokio::signal::ctrl_c() => {
             handle.cancel();
             drop(out);

@@ -9,4 +9,6 @@ wasmtime::component::bindgen!({
     with: { "azlin:host/remote.batch": super::host::remote::Batch },
 });
 
-pub use self::azlin::host::{cache, host_info, output, remote, settings, types, vm_control, vms};
+pub use self::azlin::host::{
+    cache, host_info, output, remote, settings, terminal, types, vm_control, vms,
+};

@@ -16,16 +16,19 @@ pub enum Capability {
     Cache,
     /// The user's session names and contexts (`azlin:host/settings`).
     Settings,
+    /// The user's terminal joined to a VM (`azlin:host/terminal`).
+    Terminal,
 }
 
 impl Capability {
     /// Every capability, in display order.
-    pub const ALL: [Capability; 5] = [
+    pub const ALL: [Capability; 6] = [
         Capability::AzureRead,
         Capability::AzureWrite,
         Capability::SshExec,
         Capability::Cache,
         Capability::Settings,
+        Capability::Terminal,
     ];
 
     /// The name used in listings and policy, e.g. `azure-read`.
@@ -36,6 +39,7 @@ impl Capability {
             Capability::SshExec => "ssh-exec",
             Capability::Cache => "cache",
             Capability::Settings => "settings",
+            Capability::Terminal => "terminal",
         }
     }
 
@@ -57,6 +61,11 @@ impl Capability {
         self.is_azure() || *self == Capability::Cache
     }
 
+    /// Whether the capability connects to VMs over SSH (and so needs the pool).
+    pub fn uses_ssh(&self) -> bool {
+        matches!(self, Capability::SshExec | Capability::Terminal)
+    }
+
     /// The WIT interface (without version) that needs this capability.
     pub fn interface(self) -> &'static str {
         match self {
@@ -65,6 +74,7 @@ impl Capability {
             Capability::SshExec => "azlin:host/remote",
             Capability::Cache => "azlin:host/cache",
             Capability::Settings => "azlin:host/settings",
+            Capability::Terminal => "azlin:host/terminal",
         }
     }
 }

@@ -21,6 +21,7 @@ pub const PROVIDED: &[Capability] = &[
     Capability::SshExec,
     Capability::Cache,
     Capability::Settings,
+    Capability::Terminal,
 ];
 
 /// A plugin ready to run.

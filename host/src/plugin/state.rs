@@ -6,7 +6,7 @@ use super::log::LogPipe;
 use super::vetting::Scope;
 use crate::azure::Session;
 use crate::config::{Config, Paths};
-use crate::runtime::{Event, Format, Invocation};
+use crate::runtime::{Event, Format, Invocation, TerminalInput};
 use crate::ssh::Pool;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -69,6 +69,8 @@ pub struct RunIo {
     pub events: mpsc::Sender<Event>,
     /// Answers to the run's `Question` events, in order.
     pub answers: mpsc::Receiver<bool>,
+    /// The terminal's side of a `connect` session.
+    pub terminal: mpsc::Receiver<TerminalInput>,
 }
 
 /// Where a plugin's output events go, and the bookkeeping that checks them.
@@ -104,6 +106,14 @@ impl OutputSink {
         self.names.clear();
         self.table_width = None;
         Ok(())
+    }
+
+    /// The run's terminal channels, for a session that bypasses the
+    /// budget; `None` when nobody shows the run (describe).
+    pub fn terminal(
+        &mut self,
+    ) -> Option<(&mpsc::Sender<Event>, &mut mpsc::Receiver<TerminalInput>)> {
+        self.io.as_mut().map(|io| (&io.events, &mut io.terminal))
     }
 
     /// Asks whoever shows the run `question`; `None` if nobody answers.

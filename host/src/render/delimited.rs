@@ -73,7 +73,11 @@ impl Sink for DelimitedSink {
                 self.framed = true;
                 Ok(())
             }
-            Event::Text(_) | Event::Warning(_) | Event::Progress(_) | Event::Question(_) => Ok(()),
+            Event::Text(_)
+            | Event::Warning(_)
+            | Event::Progress(_)
+            | Event::Question(_)
+            | Event::Terminal(_) => Ok(()),
         }
     }
 

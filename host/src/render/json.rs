@@ -70,7 +70,7 @@ impl Sink for JsonSink {
                 self.framed = true;
                 self.write_line(out)?;
             }
-            Event::Warning(_) | Event::Progress(_) | Event::Question(_) => {}
+            Event::Warning(_) | Event::Progress(_) | Event::Question(_) | Event::Terminal(_) => {}
         }
         Ok(())
     }

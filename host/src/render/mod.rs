@@ -9,9 +9,10 @@ mod prompt;
 pub use prompt::ask;
 mod screen;
 mod table;
+mod terminal;
 mod value;
 
-use crate::runtime::{Event, Format};
+use crate::runtime::{Event, Format, TerminalInput, TerminalOutput};
 use std::io::{self, Write};
 use tokio::sync::mpsc;
 
@@ -52,12 +53,20 @@ trait Sink {
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// Reads every event of a run and renders it, answering its questions
-/// through `answers`. Returns the first write error (a closed pipe shows up
-/// here as `BrokenPipe`).
+/// Where a run takes what the user says: answers to its questions, and a
+/// terminal session's keystrokes.
+#[derive(Debug, Clone, Copy)]
+pub struct Replies<'a> {
+    pub answers: &'a mpsc::Sender<bool>,
+    pub terminal: &'a mpsc::Sender<TerminalInput>,
+}
+
+/// Reads every event of a run and renders it, answering its questions and
+/// joining its terminal sessions through `replies`. Returns the first write
+/// error (a closed pipe shows up here as `BrokenPipe`).
 pub async fn render(
     events: &mut mpsc::Receiver<Event>,
-    answers: Option<&mpsc::Sender<bool>>,
+    replies: Option<Replies<'_>>,
     format: Format,
     style: Style,
     out: &mut dyn Write,
@@ -77,9 +86,16 @@ pub async fn render(
             Event::Question(question) => {
                 bars.finish();
                 let answer = prompt::ask(&question, err).await?;
-                if let Some(answers) = answers {
+                if let Some(replies) = replies {
                     // A run that ended meanwhile no longer needs the answer.
-                    let _ = answers.send(answer).await;
+                    let _ = replies.answers.send(answer).await;
+                }
+            }
+            Event::Terminal(TerminalOutput::Open) => {
+                bars.finish();
+                out.flush()?;
+                if let Some(replies) = replies {
+                    terminal::session(events, replies.terminal, out, err).await?;
                 }
             }
             Event::Frame => {

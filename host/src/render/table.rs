@@ -166,7 +166,8 @@ impl TableSink {
             | Event::Warning(_)
             | Event::Progress(_)
             | Event::Frame
-            | Event::Question(_) => {}
+            | Event::Question(_)
+            | Event::Terminal(_) => {}
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! What a run produces, independent of how it is rendered: the stream a
 //! command's output travels in, in-process or (later) over the agent socket.
 
+use super::terminal::TerminalOutput;
 use serde::{Deserialize, Serialize};
 
 /// How a column's cells are aligned in a table.
@@ -74,6 +75,9 @@ pub enum Event {
     /// A yes-or-no question for the user; the answer goes back through the
     /// run's answer channel.
     Question(String),
+    /// Terminal traffic of `connect`; not output of the plugin, so not
+    /// charged to its budget.
+    Terminal(TerminalOutput),
 }
 
 impl Event {
@@ -98,6 +102,10 @@ impl Event {
             Event::Text(text) | Event::Warning(text) | Event::Question(text) => text.len() + 8,
             Event::Progress(progress) => progress.label.len() + 24,
             Event::Frame => 8,
+            Event::Terminal(TerminalOutput::Stdout(bytes) | TerminalOutput::Stderr(bytes)) => {
+                bytes.len() + 8
+            }
+            Event::Terminal(_) => 8,
         }
     }
 }

@@ -5,11 +5,13 @@ pub mod events;
 mod outcome;
 mod request;
 mod resident;
+mod terminal;
 
 pub use events::{Align, Column, Event, Progress, Value};
 pub use outcome::{EXIT_INTERRUPTED, EXIT_STOPPED, Failure, Outcome, Status, Stop};
 pub use request::{Arguments, Format, Invocation, RunRequest};
 pub use resident::{Resident, ResidentStats};
+pub use terminal::{TerminalInput, TerminalOutput, WindowSize};
 
 use crate::azure::Session;
 use crate::config::{Config, Paths};
@@ -27,6 +29,8 @@ use tokio::task::JoinHandle;
 
 /// Events buffered between a plugin and its reader before the plugin waits.
 const EVENT_BUFFER: usize = 256;
+/// Keystrokes and resizes buffered on their way to a terminal session.
+const TERMINAL_BUFFER: usize = 64;
 
 /// Why the runtime could not start.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +58,8 @@ pub struct RunHandle {
     pub events: mpsc::Receiver<Event>,
     /// Answers to the run's `Event::Question`s, one per question, in order.
     pub answers: mpsc::Sender<bool>,
+    /// The terminal's side of an `Event::Terminal` session.
+    pub terminal: mpsc::Sender<TerminalInput>,
     /// Resolves when the run ends.
     pub outcome: JoinHandle<Outcome>,
     cancel: Arc<Notify>,
@@ -65,12 +71,14 @@ impl RunHandle {
     pub fn from_parts(
         events: mpsc::Receiver<Event>,
         answers: mpsc::Sender<bool>,
+        terminal: mpsc::Sender<TerminalInput>,
         outcome: JoinHandle<Outcome>,
         cancel: Arc<Notify>,
     ) -> Self {
         Self {
             events,
             answers,
+            terminal,
             outcome,
             cancel,
         }
@@ -228,9 +236,11 @@ impl Runtime {
     pub fn run(self: &Arc<Self>, request: RunRequest) -> RunHandle {
         let (sender, events) = mpsc::channel(EVENT_BUFFER);
         let (answers, answered) = mpsc::channel(1);
+        let (terminal, typed) = mpsc::channel(TERMINAL_BUFFER);
         let io = plugin::RunIo {
             events: sender,
             answers: answered,
+            terminal: typed,
         };
         let cancel = Arc::new(Notify::new());
         let runtime = self.clone();
@@ -239,6 +249,7 @@ impl Runtime {
         RunHandle {
             events,
             answers,
+            terminal,
             outcome,
             cancel,
         }
@@ -292,16 +303,14 @@ impl Runtime {
         if loaded.capabilities.iter().any(Capability::uses_api_cache) {
             azure.prepare();
         }
-        let ssh =
-            loaded
-                .capabilities
-                .contains(&Capability::SshExec)
-                .then(|| match &self.resident {
-                    Some(resident) => resident.pool(&request.config),
-                    None => {
-                        ssh_settings(&request.config).map(|settings| Arc::new(Pool::new(settings)))
-                    }
-                });
+        let ssh = loaded
+            .capabilities
+            .iter()
+            .any(Capability::uses_ssh)
+            .then(|| match &self.resident {
+                Some(resident) => resident.pool(&request.config),
+                None => ssh_settings(&request.config).map(|settings| Arc::new(Pool::new(settings))),
+            });
         let context = Arc::new(RunContext {
             plugin: loaded.name.clone(),
             invocation: request.invocation,

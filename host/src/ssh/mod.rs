@@ -1,5 +1,6 @@
 //! SSH to the fleet's VMs: a pool of russh connections keyed by
-//! `user@host:port`, each carrying many exec channels at once.
+//! `user@host:port`, each carrying many exec channels at once, and
+//! interactive sessions on the same connections.
 
 mod config;
 mod connection;
@@ -9,6 +10,7 @@ mod known_hosts;
 mod latency;
 mod limit;
 mod pool;
+mod shell;
 mod unreachable;
 
 pub use config::{Destination, SshSettings};
@@ -16,3 +18,4 @@ pub use error::{ErrorKind, SshError};
 pub use exec::{ExecOutput, ExecRequest};
 pub use limit::ConnectLimit;
 pub use pool::{Pool, PoolStats};
+pub use shell::{PtyRequest, ShellEnd, ShellInput, ShellIo, ShellRequest};

@@ -18,6 +18,7 @@ use super::connection::{ChannelError, Connection, client_config, protocol_error}
 use super::exec::{self, ExecOutput, ExecRequest};
 use super::known_hosts::KnownHosts;
 use super::latency::Latency;
+use super::shell::{self, ShellEnd, ShellIo, ShellRequest};
 use super::unreachable::Unreachable;
 use super::{ConnectLimit, Destination, SshError, SshSettings};
 
@@ -146,6 +147,35 @@ impl Pool {
             duration: started.elapsed(),
             reused,
         })
+    }
+
+    /// An interactive session on `to`'s pooled connection (connecting, by
+    /// `connect_timeout`, first if needed), relayed through `io` until it
+    /// ends. A connection that drops is forgotten, so the next call opens
+    /// a new one.
+    pub async fn shell(
+        &self,
+        to: &Destination,
+        request: &ShellRequest,
+        connect_timeout: Duration,
+        io: &mut impl ShellIo,
+    ) -> Result<ShellEnd, SshError> {
+        let deadline = tokio::time::Instant::now() + connect_timeout;
+        let opening = ExecRequest {
+            command: request
+                .command
+                .clone()
+                .unwrap_or_else(|| "(login shell)".into()),
+            stdin: None,
+            timeout: connect_timeout,
+        };
+        let (lease, channel, _channel_permit, _reused) =
+            self.inner.channel(to, &opening, deadline).await?;
+        let ended = shell::run(channel, to, request, io).await;
+        if matches!(ended, Ok(ShellEnd::Dropped)) {
+            self.inner.forget(to, &lease.connection).await;
+        }
+        ended
     }
 
     /// One SSH round trip to `to` on its pooled connection (opened first if

@@ -31,6 +31,7 @@ pub mod nearest;
 pub mod output;
 pub mod remote;
 pub mod settings;
+pub mod terminal;
 pub mod vms;
 
 /// Raw bindings generated from azlin's WIT; plugin code should not need them.
@@ -55,7 +56,8 @@ pub use info::{Info, Opt, Positional, Sub};
 pub mod prelude {
     pub use crate::output::{self, Align, Column, Value};
     pub use crate::{
-        Args, Command, Failure, Info, Opt, Positional, Sub, cache, host, remote, settings, vms,
+        Args, Command, Failure, Info, Opt, Positional, Sub, cache, host, remote, settings,
+        terminal, vms,
     };
 }
 

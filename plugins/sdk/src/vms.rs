@@ -6,6 +6,7 @@ use crate::bindings::azlin::host::{vm_control, vms};
 use crate::failure::Failure;
 use crate::host;
 
+pub use crate::bindings::azlin::host::vm_control::NewVm;
 pub use crate::bindings::azlin::host::vms::VmFilter;
 
 /// VMs matching `filter`.
@@ -119,4 +120,15 @@ pub fn set_tags(
 /// Stops a VM and releases its compute.
 pub fn deallocate(vm: &VmRef) -> Result<PowerState, Failure> {
     Ok(vm_control::deallocate(vm)?)
+}
+
+/// Creates a VM and waits until Azure has it; the VM as listed.
+pub fn create(vm: &NewVm) -> Result<Vm, Failure> {
+    Ok(vm_control::create(vm)?)
+}
+
+/// Deletes a VM (with `with_resources`, its NICs, public IPs and OS disk
+/// too); the ARM ids deleted.
+pub fn delete(vm: &VmRef, with_resources: bool) -> Result<Vec<String>, Failure> {
+    Ok(vm_control::delete(vm, with_resources)?)
 }

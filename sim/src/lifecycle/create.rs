@@ -46,6 +46,39 @@ pub fn group(scope: &Scope, name: &str) -> Response {
     )
 }
 
+/// `PUT …/virtualNetworks/{name}`, counted as `vnet.create`: remembers the
+/// network and answers with the body sent, completed at once.
+pub fn network(scope: &Scope) -> Response {
+    scope.state.count("vnet.create");
+    let Ok(mut body) = serde_json::from_slice::<serde_json::Value>(scope.body) else {
+        return ArmError::InvalidRequestContent("the virtual network body is not JSON".into())
+            .response();
+    };
+    let group = scope.group.unwrap_or_default();
+    let key = format!("{group}/{}", scope.name()).to_ascii_lowercase();
+    let added = scope
+        .state
+        .resources
+        .lock()
+        .expect("resources")
+        .networks
+        .insert(key);
+    body["id"] = serde_json::json!(format!(
+        "/subscriptions/{}/resourceGroups/{group}/providers/Microsoft.Network/virtualNetworks/{}",
+        scope.subscription,
+        scope.name()
+    ));
+    body["name"] = serde_json::json!(scope.name());
+    body["type"] = serde_json::json!("Microsoft.Network/virtualNetworks");
+    body["properties"]["provisioningState"] = serde_json::json!("Succeeded");
+    let status = if added {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    json_response(status, body)
+}
+
 /// `PUT …/publicIPAddresses/{name}`, counted as `pip.create`: allocates a
 /// public address.
 pub fn pip(scope: &Scope) -> Response {

@@ -14,6 +14,9 @@
 //!   the next of `Options::spare_addresses`, if any, as its NIC's private
 //!   and its public IP's address, and its SSH keys are appended to
 //!   `Options::authorized_keys`.
+//! - `PUT …/Microsoft.Network/virtualNetworks/{name}`: 201 Created with the
+//!   body sent and `provisioningState` `Succeeded`, 200 if it exists (an
+//!   idempotent PUT, as clients send it before each NIC); not validated.
 //! - `GET` of one public IP, NIC or disk (`…/Microsoft.Compute/disks/{name}`).
 //! - `DELETE` of a VM (`forceDeletion` accepted), NIC, public IP or disk:
 //!   202 Accepted with `Azure-AsyncOperation` and `Location` pollers; the
@@ -87,6 +90,9 @@ pub fn route(scope: &Scope, method: &Method, scoped: &[&str]) -> Option<Response
         ["providers", "microsoft.network", "networkinterfaces", _] => NIC_TYPE,
         ["providers", "microsoft.network", "publicipaddresses", _] => PIP_TYPE,
         ["providers", "microsoft.compute", "disks", _] => DISK_TYPE,
+        ["providers", "microsoft.network", "virtualnetworks", _] if *method == Method::PUT => {
+            return Some(create::network(scope));
+        }
         _ => return None,
     };
     let response = match (method.clone(), resource) {

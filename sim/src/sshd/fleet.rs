@@ -201,6 +201,14 @@ impl Fleet {
         let _ = child.wait();
     }
 
+    /// Cuts every connection host `i` serves, as a network drop would,
+    /// while its sshd keeps listening and its tmux sessions live on.
+    pub fn drop_connections(&self, i: usize) {
+        if let Some(child) = &self.hosts[i].child {
+            process::kill(&process::descendants(child.id()));
+        }
+    }
+
     /// Stops host `i` (if running) and starts it again with the same host key.
     ///
     /// # Panics

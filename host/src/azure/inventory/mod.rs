@@ -4,12 +4,14 @@
 //! requests does not grow with the number of VMs.
 
 mod join;
+mod lifecycle;
 mod slim;
 mod tags;
 
 use super::models::{InstanceView, NetworkInterface, PowerState, VirtualMachine};
 use super::{ArmClient, AzureError, sizes};
 use crate::cache::{Cache, Key, Operation, Pattern};
+pub use lifecycle::{NewVm, image_reference};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 /// The cached form of a listed VM; public for the cache benchmarks.

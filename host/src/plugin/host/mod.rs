@@ -7,13 +7,15 @@ mod host_info;
 mod output;
 pub(crate) mod remote;
 mod settings;
+mod terminal;
 mod types;
 mod vm_control;
 mod vms;
 
 use super::bindings::{
     cache as cache_wit, host_info as host_info_wit, output as output_wit, remote as remote_wit,
-    settings as settings_wit, types as types_wit, vm_control as vm_control_wit, vms as vms_wit,
+    settings as settings_wit, terminal as terminal_wit, types as types_wit,
+    vm_control as vm_control_wit, vms as vms_wit,
 };
 use super::state::HostState;
 use wasmtime::component::{HasSelf, Linker};
@@ -31,5 +33,6 @@ pub fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<HostState>> 
     remote_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     cache_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     settings_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    terminal_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     Ok(linker)
 }

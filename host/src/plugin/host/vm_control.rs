@@ -1,11 +1,11 @@
-//! `azlin:host/vm-control`: power actions, waited for, with the cached
-//! power states dropped so the next listing is fresh.
+//! `azlin:host/vm-control`: power actions, tags, creation and deletion,
+//! waited for, with the cached lists dropped so the next listing is fresh.
 
 use super::azure_errors::to_wit;
-use super::vms::{inventory, power};
-use crate::azure::{PowerAction, Session, check_tags};
-use crate::plugin::bindings::types::{Error, PowerState, VmRef};
-use crate::plugin::bindings::vm_control::Host;
+use super::vms::{inventory, power, vm as listed};
+use crate::azure::{NewVm as Creation, PowerAction, Session, check_tags, image_reference};
+use crate::plugin::bindings::types::{Error, PowerState, Vm, VmRef};
+use crate::plugin::bindings::vm_control::{Host, NewVm};
 use crate::plugin::state::HostState;
 use std::sync::Arc;
 
@@ -52,6 +52,111 @@ impl Host for HostState {
         }
         Ok(tag(self.azure(), vm, set, remove).await)
     }
+
+    async fn create(&mut self, vm: NewVm) -> wasmtime::Result<Result<Vm, Error>> {
+        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
+            return Ok(Err(denied));
+        }
+        let creation = match self.creation(vm) {
+            Ok(creation) => creation,
+            Err(error) => return Ok(Err(error)),
+        };
+        Ok(create(self.azure(), creation).await)
+    }
+
+    async fn delete(
+        &mut self,
+        vm: VmRef,
+        with_resources: bool,
+    ) -> wasmtime::Result<Result<Vec<String>, Error>> {
+        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
+            return Ok(Err(denied));
+        }
+        let session = self.azure();
+        let deleted = async {
+            let inventory = inventory(session).await?;
+            inventory
+                .delete(&vm.resource_group, &vm.name, with_resources)
+                .await
+        };
+        Ok(deleted.await.map_err(to_wit))
+    }
+}
+
+impl HostState {
+    /// What Azure is asked to create for `vm`: checked, with the user's
+    /// configured SSH user and the public half of their key filled in.
+    fn creation(&self, vm: NewVm) -> Result<Creation, Error> {
+        check_name(&vm.name)?;
+        image_reference(&vm.image).map_err(Error::InvalidInput)?;
+        let home = dirs::home_dir().ok_or_else(|| {
+            Error::InvalidInput("cannot find the home directory (set HOME)".into())
+        })?;
+        let ssh = self
+            .context
+            .config
+            .ssh(&home)
+            .map_err(|error| Error::InvalidInput(error.to_string()))?;
+        let mut public = ssh.key.clone().into_os_string();
+        public.push(".pub");
+        let public = std::path::PathBuf::from(public);
+        let key = std::fs::read_to_string(&public).map_err(|error| {
+            Error::InvalidInput(format!(
+                "cannot read the public key {} for the new VM ({error}); create it with `ssh-keygen -y -f {} > {}`",
+                public.display(),
+                ssh.key.display(),
+                public.display()
+            ))
+        })?;
+        Ok(Creation {
+            name: vm.name,
+            resource_group: vm.resource_group,
+            location: vm.location,
+            size: vm.size,
+            image: vm.image,
+            admin_user: vm.admin_user.unwrap_or(ssh.user),
+            ssh_public_keys: vec![key.trim().to_string()],
+            public_ip: vm.public_ip,
+            custom_data: vm.cloud_init,
+            tags: vm.tags,
+        })
+    }
+}
+
+/// Azure's rule for Linux VM names: 1–64 letters, digits, `-` and `.`,
+/// not starting with `-` or ending with `.` or `-`.
+fn check_name(name: &str) -> Result<(), Error> {
+    let allowed = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    let ends = !name.starts_with('-') && !name.ends_with(['.', '-']);
+    if name.is_empty() || name.len() > 64 || !allowed || !ends {
+        return Err(Error::InvalidInput(format!(
+            "'{name}' is not a valid VM name: use 1 to 64 letters, digits, '-' and '.', not starting with '-' or ending with '-' or '.'"
+        )));
+    }
+    Ok(())
+}
+
+/// Creates the VM (and its resource group if missing) and returns it as listed.
+async fn create(session: Option<Arc<Session>>, creation: Creation) -> Result<Vm, Error> {
+    let inventory = inventory(session).await.map_err(to_wit)?;
+    inventory
+        .ensure_group(&creation.resource_group, &creation.location)
+        .await
+        .map_err(to_wit)?;
+    inventory.create(&creation).await.map_err(to_wit)?;
+    let record = inventory
+        .find(&creation.resource_group, &creation.name)
+        .await
+        .map_err(to_wit)?
+        .ok_or_else(|| {
+            Error::Remote(format!(
+                "Azure created VM '{}' but does not list it yet",
+                creation.name
+            ))
+        })?;
+    Ok(listed(&record))
 }
 
 /// Changes `vm`'s tags; returns them as Azure stored them.

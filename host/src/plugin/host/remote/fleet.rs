@@ -26,6 +26,16 @@ impl Fleet {
         Self { pool, azure }
     }
 
+    /// The same fleet reached through another pool (another login key).
+    pub fn with_pool(self, pool: Arc<Pool>) -> Self {
+        Self { pool, ..self }
+    }
+
+    /// The pool this fleet connects through.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
     /// Runs `command` on `target` and waits for it.
     pub async fn exec(
         &self,
@@ -68,7 +78,11 @@ impl Fleet {
 
     /// Where `target` is reached: the address typed, or the VM's public IP,
     /// else its private one.
-    async fn destination(&self, target: &Target, user: Option<&str>) -> Result<Destination, Error> {
+    pub async fn destination(
+        &self,
+        target: &Target,
+        user: Option<&str>,
+    ) -> Result<Destination, Error> {
         let address = match target {
             Target::Address(address) => address.clone(),
             Target::Vm(vm) => {
@@ -100,7 +114,7 @@ impl Fleet {
 
 /// The plugin-facing error for an SSH failure; the message names the host
 /// and the fix.
-fn to_error(error: SshError) -> Error {
+pub fn to_error(error: SshError) -> Error {
     let message = error.to_string();
     match error.kind() {
         ErrorKind::Unavailable => Error::Unavailable(message),

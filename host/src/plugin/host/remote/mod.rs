@@ -5,12 +5,12 @@ mod batch;
 mod fleet;
 
 pub use batch::Batch;
+pub(crate) use fleet::{Fleet, to_error as ssh_error};
 
 use crate::executor::{FanOut, workers};
 use crate::plugin::bindings::remote::{ExecOptions, ExecOutput, Host, Target};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::state::HostState;
-use fleet::Fleet;
 use std::time::Duration;
 
 /// Per-target limit of a round trip when the plugin gives none.
@@ -67,7 +67,7 @@ impl HostState {
     /// Whether the plugin's scope lets it reach `target`. Under a
     /// resource-group scope only VMs named by group can be checked, so a bare
     /// address is refused.
-    fn target_in_scope(&self, target: &Target) -> Result<(), Error> {
+    pub(crate) fn target_in_scope(&self, target: &Target) -> Result<(), Error> {
         let scope = &self.context.scope;
         match target {
             Target::Vm(vm) => scope
@@ -95,7 +95,7 @@ impl HostState {
     }
 
     /// This run's SSH pool and Azure session, as the remote interface uses them.
-    fn fleet(&self) -> Result<Fleet, Error> {
+    pub(crate) fn fleet(&self) -> Result<Fleet, Error> {
         match (&self.context.ssh, &self.context.azure) {
             (Some(Ok(pool)), azure) => Ok(Fleet::new(pool.clone(), azure.clone())),
             (Some(Err(why)), _) => Err(Error::InvalidInput(why.clone())),

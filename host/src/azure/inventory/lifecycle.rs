@@ -1,0 +1,320 @@
+//! Creating and deleting VMs: `new` PUTs a virtual network (once per
+//! resource group), a public IP, a NIC and the VM, each waited for;
+//! `delete` removes the VM, and `kill` its NIC, public IP and OS disk too.
+//! Every change drops the cached lists, so the next `list` shows it.
+
+use super::{COMPUTE_API, Inventory, NETWORK_API};
+use crate::azure::AzureError;
+use crate::azure::models::{NetworkInterface, VirtualMachine};
+use crate::cache::{Operation, Pattern};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde_json::{Value, json};
+
+/// The virtual network (and its one subnet) azlin puts its VMs' NICs in.
+const NETWORK: &str = "azlin-vnet";
+const SUBNET: &str = "default";
+/// Resources API version of the resource-group calls.
+const GROUP_API: &str = "api-version=2021-04-01";
+
+/// A VM to create.
+#[derive(Debug, Clone)]
+pub struct NewVm {
+    pub name: String,
+    pub resource_group: String,
+    pub location: String,
+    pub size: String,
+    /// `publisher:offer:sku:version`, as `az vm create --image` takes it.
+    pub image: String,
+    pub admin_user: String,
+    /// OpenSSH public key lines authorised for `admin_user`.
+    pub ssh_public_keys: Vec<String>,
+    pub public_ip: bool,
+    /// cloud-init user data, as written (sent base64-encoded).
+    pub custom_data: Option<String>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// The image URN's four parts, or why it is not one.
+pub fn image_reference(urn: &str) -> Result<Value, String> {
+    match urn.split(':').collect::<Vec<_>>().as_slice() {
+        [publisher, offer, sku, version]
+            if [publisher, offer, sku, version]
+                .iter()
+                .all(|p| !p.is_empty()) =>
+        {
+            Ok(json!({ "publisher": publisher, "offer": offer, "sku": sku, "version": version }))
+        }
+        _ => Err(format!(
+            "image '{urn}' is not PUBLISHER:OFFER:SKU:VERSION (e.g. Canonical:ubuntu-24_04-lts:server:latest)"
+        )),
+    }
+}
+
+impl Inventory {
+    /// Creates `vm` with its network, public IP (if asked) and NIC. If
+    /// Azure refuses the VM, the NIC and public IP made for it are deleted
+    /// again, so a failed `new` leaves nothing behind but the network.
+    pub async fn create(&self, vm: &NewVm) -> Result<(), AzureError> {
+        let mut made = Vec::new();
+        let created = self.create_parts(vm, &mut made).await;
+        if created.is_err() {
+            for id in made.iter().rev() {
+                if let Err(error) = self.client.delete(&format!("{id}?{NETWORK_API}"), id).await {
+                    tracing::warn!("cannot delete {id} after the failed create: {error}");
+                }
+            }
+        }
+        self.forget_everything_listed();
+        created
+    }
+
+    /// PUTs the parts of `vm` in order, noting in `made` the ids of the
+    /// public IP and NIC once each exists.
+    async fn create_parts(&self, vm: &NewVm, made: &mut Vec<String>) -> Result<(), AzureError> {
+        let group = self.group_path(&vm.resource_group);
+        let location = &vm.location;
+        let network = format!("{group}/providers/Microsoft.Network/virtualNetworks/{NETWORK}");
+        let body = json!({
+            "location": location,
+            "properties": {
+                "addressSpace": { "addressPrefixes": ["10.0.0.0/16"] },
+                "subnets": [{ "name": SUBNET, "properties": { "addressPrefix": "10.0.0.0/24" } }]
+            }
+        });
+        self.client
+            .put::<Value>(&format!("{network}?{NETWORK_API}"), &body, NETWORK)
+            .await?;
+        let mut ip_configuration = json!({
+            "name": "ipconfig1",
+            "properties": { "subnet": { "id": format!("{network}/subnets/{SUBNET}") } }
+        });
+        if vm.public_ip {
+            let name = format!("{}-ip", vm.name);
+            let pip = format!("{group}/providers/Microsoft.Network/publicIPAddresses/{name}");
+            let body = json!({
+                "location": location,
+                "sku": { "name": "Standard" },
+                "properties": { "publicIPAllocationMethod": "Static" }
+            });
+            let created: Value = self
+                .client
+                .put(&format!("{pip}?{NETWORK_API}"), &body, &name)
+                .await?;
+            let id = created["id"].as_str().unwrap_or(&pip).to_string();
+            made.push(id.clone());
+            ip_configuration["properties"]["publicIPAddress"] = json!({ "id": id });
+        }
+        let nic_name = format!("{}-nic", vm.name);
+        let nic = format!("{group}/providers/Microsoft.Network/networkInterfaces/{nic_name}");
+        let body = json!({ "location": location, "properties": { "ipConfigurations": [ip_configuration] } });
+        let created: Value = self
+            .client
+            .put(&format!("{nic}?{NETWORK_API}"), &body, &nic_name)
+            .await?;
+        let nic_id = created["id"].as_str().unwrap_or(&nic).to_string();
+        made.push(nic_id.clone());
+        let body = vm_body(vm, &nic_id).map_err(|why| AzureError::Arm {
+            status: 400,
+            code: "InvalidParameter".into(),
+            message: why,
+        })?;
+        let path = format!(
+            "{group}/providers/Microsoft.Compute/virtualMachines/{}",
+            vm.name
+        );
+        self.client
+            .put::<Value>(&format!("{path}?{COMPUTE_API}"), &body, &vm.name)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes VM `name`; with `resources`, then its NICs, their public IPs
+    /// and its OS disk. The ARM ids deleted, in order.
+    pub async fn delete(
+        &self,
+        resource_group: &str,
+        name: &str,
+        resources: bool,
+    ) -> Result<Vec<String>, AzureError> {
+        let deleted = self.delete_parts(resource_group, name, resources).await;
+        self.forget_everything_listed();
+        deleted
+    }
+
+    async fn delete_parts(
+        &self,
+        resource_group: &str,
+        name: &str,
+        resources: bool,
+    ) -> Result<Vec<String>, AzureError> {
+        let group = self.group_path(resource_group);
+        let path = format!("{group}/providers/Microsoft.Compute/virtualMachines/{name}");
+        let vm: VirtualMachine = self.client.get(&format!("{path}?{COMPUTE_API}")).await?;
+        let mut parts = Vec::new();
+        if resources {
+            parts = self.parts_of(&vm).await?;
+        }
+        let mut deleted = Vec::new();
+        if self
+            .client
+            .delete(&format!("{path}?forceDeletion=true&{COMPUTE_API}"), name)
+            .await?
+        {
+            deleted.push(vm.id.clone());
+        }
+        for (id, api) in parts {
+            if self.client.delete(&format!("{id}?{api}"), &id).await? {
+                deleted.push(id);
+            }
+        }
+        Ok(deleted)
+    }
+
+    /// The NICs, public IPs and OS disk of `vm`, in the order they can be
+    /// deleted once the VM is gone, with the API version of each.
+    async fn parts_of(
+        &self,
+        vm: &VirtualMachine,
+    ) -> Result<Vec<(String, &'static str)>, AzureError> {
+        let properties = vm.properties.as_ref();
+        let nics: Vec<String> = properties
+            .and_then(|p| p.network_profile.as_ref())
+            .map(|profile| {
+                profile
+                    .network_interfaces
+                    .iter()
+                    .map(|nic| nic.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut parts = Vec::new();
+        let mut ips = Vec::new();
+        for id in nics {
+            let nic: NetworkInterface = self.client.get(&format!("{id}?{NETWORK_API}")).await?;
+            ips.extend(
+                nic.properties
+                    .ip_configurations
+                    .iter()
+                    .filter_map(|config| config.properties.public_ip_address.as_ref())
+                    .map(|ip| (ip.id.clone(), NETWORK_API)),
+            );
+            parts.push((id, NETWORK_API));
+        }
+        parts.extend(ips);
+        let disk = properties
+            .and_then(|p| p.storage_profile.as_ref())
+            .and_then(|storage| storage.os_disk.as_ref())
+            .and_then(|disk| disk.name.clone());
+        if let Some(disk) = disk {
+            let group = vm.id.split("/providers/").next().unwrap_or_default();
+            parts.push((
+                format!("{group}/providers/Microsoft.Compute/disks/{disk}"),
+                COMPUTE_API,
+            ));
+        }
+        Ok(parts)
+    }
+
+    /// Creates resource group `name` in `location` unless it exists (in
+    /// whatever region: a VM need not share its group's).
+    pub async fn ensure_group(&self, name: &str, location: &str) -> Result<(), AzureError> {
+        let path = format!("{}?{GROUP_API}", self.group_path(name));
+        match self.client.get::<Value>(&path).await {
+            Err(AzureError::Arm { status: 404, .. }) => {}
+            found => return found.map(drop),
+        }
+        let body = json!({ "location": location });
+        self.client.put::<Value>(&path, &body, name).await.map(drop)
+    }
+
+    fn group_path(&self, resource_group: &str) -> String {
+        format!(
+            "/subscriptions/{}/resourceGroups/{resource_group}",
+            self.client.subscription()
+        )
+    }
+
+    /// Drops every cached list of the subscription (VMs, power states,
+    /// addresses) and this run's, whether or not the change went through.
+    fn forget_everything_listed(&self) {
+        self.seen.lock().expect("seen lock").clear();
+        let Some(cache) = &self.cache else {
+            return;
+        };
+        let subscription = self.client.subscription();
+        for operation in [Operation::VmList, Operation::PowerState, Operation::Ips] {
+            let pattern = Pattern::new(operation, &[("subscription", subscription)]);
+            if let Err(error) = cache.invalidate(&pattern) {
+                tracing::warn!("cannot drop cached {}: {error}", operation.name());
+            }
+        }
+    }
+}
+
+/// The `Virtual Machines - Create Or Update` body, in the shape of the
+/// official `VirtualMachine_Create_WithSshAuthentication` example.
+fn vm_body(vm: &NewVm, nic_id: &str) -> Result<Value, String> {
+    let keys: Vec<Value> = vm
+        .ssh_public_keys
+        .iter()
+        .map(|key| {
+            json!({
+                "path": format!("/home/{}/.ssh/authorized_keys", vm.admin_user),
+                "keyData": key,
+            })
+        })
+        .collect();
+    let mut os_profile = json!({
+        "computerName": vm.name,
+        "adminUsername": vm.admin_user,
+        "linuxConfiguration": {
+            "disablePasswordAuthentication": true,
+            "ssh": { "publicKeys": keys }
+        }
+    });
+    if let Some(data) = &vm.custom_data {
+        os_profile["customData"] = json!(BASE64.encode(data));
+    }
+    let tags: serde_json::Map<String, Value> = vm
+        .tags
+        .iter()
+        .map(|(key, value)| (key.clone(), json!(value)))
+        .collect();
+    Ok(json!({
+        "location": vm.location,
+        "tags": tags,
+        "properties": {
+            "hardwareProfile": { "vmSize": vm.size },
+            "storageProfile": {
+                "imageReference": image_reference(&vm.image)?,
+                "osDisk": {
+                    "name": format!("{}-osdisk", vm.name),
+                    "caching": "ReadWrite",
+                    "createOption": "FromImage",
+                    "managedDisk": { "storageAccountType": "Premium_LRS" }
+                }
+            },
+            "osProfile": os_profile,
+            "networkProfile": { "networkInterfaces": [{ "id": nic_id, "properties": { "primary": true } }] }
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_image_is_four_parts() {
+        assert_eq!(
+            image_reference("Canonical:ubuntu-24_04-lts:server:latest").unwrap()["offer"],
+            "ubuntu-24_04-lts"
+        );
+        assert!(
+            image_reference("ubuntu")
+                .unwrap_err()
+                .contains("PUBLISHER:OFFER:SKU:VERSION")
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! `azlin connect VM [-- COMMAND…]`: the terminal joined to a VM over the
+//! host's pooled SSH connection, in the VM's tmux session by default. The
+//! plugin picks the VM and what runs; the host carries the keystrokes.
+
+use azlin_sdk::PowerState;
+use azlin_sdk::prelude::*;
+use azlin_sdk::terminal::{AttachOptions, Destination};
+use azlin_sdk::vms::{reference, session_name};
+use std::net::IpAddr;
+
+/// Existing azlin's `--max-retries` default.
+const DEFAULT_RETRIES: u32 = 3;
+
+struct Connect;
+
+impl Command for Connect {
+    fn describe() -> Info {
+        Info::new(
+            "connect",
+            env!("CARGO_PKG_VERSION"),
+            "Open a terminal on a VM",
+        )
+        .description(
+            "Joins this terminal to a VM (by VM name, session name or IP address) over the \
+                 pooled SSH connection, attaching to or creating its tmux session (named \
+                 for its session name, else the VM) unless --no-tmux. After `--`, runs that \
+                 command instead and exits with its status. An interactive session whose \
+                 connection drops is opened again, up to --max-retries times.",
+        )
+        .positional(Positional::new("vm", "VM", "VM name, session name or IP address").required())
+        .positional(
+            Positional::new(
+                "command",
+                "COMMAND",
+                "run this instead of a shell (after --)",
+            )
+            .multiple(),
+        )
+        .option(Opt::value("resource-group", "NAME", "resource group of the VM").alias("rg"))
+        .option(Opt::flag(
+            "no-tmux",
+            "open a plain shell, not the tmux session",
+        ))
+        .option(Opt::value(
+            "tmux-session",
+            "NAME",
+            "tmux session to attach to or create",
+        ))
+        .option(Opt::value(
+            "user",
+            "USER",
+            "remote user (default: the configured one)",
+        ))
+        .option(Opt::value("key", "PATH", "private key to log in with"))
+        .option(Opt::flag(
+            "no-reconnect",
+            "do not reconnect a dropped session",
+        ))
+        .option(Opt::value(
+            "max-retries",
+            "N",
+            "reconnects of a dropped session (default 3)",
+        ))
+        .option(Opt::flag("yes", "start the VM first if it is stopped, without asking").short('y'))
+    }
+
+    fn run(args: Args) -> Result<(), Failure> {
+        let typed = args.value("vm").unwrap_or_default();
+        let (destination, session) = match typed.parse::<IpAddr>() {
+            Ok(_) => (Destination::Address(typed.to_string()), None),
+            Err(_) => {
+                let vm = vms::find(typed, args.value("resource-group"))?;
+                ensure_running(&vm, args.flag("yes"))?;
+                let session = session_name(&vm.name).unwrap_or_else(|| vm.name.clone());
+                (Destination::Vm(reference(&vm)), Some(session))
+            }
+        };
+        // A command given is never run twice behind the user's back.
+        let interactive = args.values("command").is_empty();
+        let reconnects = if interactive && !args.flag("no-reconnect") {
+            args.parse("max-retries")?.unwrap_or(DEFAULT_RETRIES)
+        } else {
+            0
+        };
+        let command = command(&args, session);
+        let options = AttachOptions {
+            command,
+            user: args.value("user").map(str::to_string),
+            key: args.value("key").map(str::to_string),
+            reconnects,
+        };
+        match terminal::attach(&destination, &options)? {
+            Some(0) => Ok(()),
+            // The remote status is the exit code, with nothing more to say.
+            Some(status) => Err(Failure::new("").exit_code(status.clamp(1, 255) as u8)),
+            None => Err(Failure::new("the remote side was ended by a signal").exit_code(255)),
+        }
+    }
+}
+
+/// What runs on the VM: the command after `--`, else the tmux session
+/// (`tmux new-session -A -s NAME`, as azlin users know it), else the login
+/// shell.
+fn command(args: &Args, session: Option<String>) -> Option<String> {
+    let given = args.values("command");
+    if !given.is_empty() {
+        return Some(given.join(" "));
+    }
+    if args.flag("no-tmux") {
+        return None;
+    }
+    let name = args
+        .value("tmux-session")
+        .map(str::to_string)
+        .or(session)
+        .unwrap_or_else(|| "azlin".into());
+    Some(format!("tmux new-session -A -s {}", quote(&name)))
+}
+
+/// `text` as one word for the remote shell.
+fn quote(text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if plain && !text.is_empty() {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// Starts a stopped VM when the user says so (`--yes`, or yes when asked).
+fn ensure_running(vm: &azlin_sdk::Vm, yes: bool) -> Result<(), Failure> {
+    if vm.power_state == PowerState::Running {
+        return Ok(());
+    }
+    let question = format!("VM '{}' is not running; start it?", vm.name);
+    let hint = format!("start it with `azlin start {}` or add --yes", vm.name);
+    if !yes && !output::confirm(&question, &hint)? {
+        return Err(Failure::new(format!("VM '{}' is not running", vm.name)).hint(hint));
+    }
+    vms::start(&reference(vm))?;
+    Ok(())
+}
+
+azlin_sdk::export_command!(Connect);

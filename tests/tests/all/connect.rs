@@ -1,0 +1,323 @@
+//! `azlin connect`: a command's output and status, an interactive tmux
+//! session driven through a pseudo-terminal (resized, detached, its
+//! connection cut), in-process and through the agent, and the terminal
+//! given back as it was on every way out. Against azlin-sim whose VMs are
+//! a real sshd fleet.
+
+use azlin_sim::{Options, Sim};
+use azlin_tests::fleet::Fleet;
+use azlin_tests::sim::{azlin, azlin_at, start};
+use azlin_tests::{Env, Run, wait};
+use rexpect::session::{PtySession, spawn_with_options};
+use std::os::fd::AsFd;
+use std::path::Path;
+use std::process::Command;
+
+/// Of the simulator's first VMs, 0 and 1 run; `fleet` has one sshd each.
+const VMS: usize = 2;
+
+/// How long the pseudo-terminal driver waits for expected output.
+const EXPECT_MS: u64 = 30_000;
+
+async fn sim_for(fleet: &Fleet) -> Sim {
+    start(Options {
+        vms: VMS,
+        addresses: fleet.addresses(),
+        ..Options::default()
+    })
+    .await
+}
+
+/// The tmux session names on host `i`, asked with OpenSSH.
+fn tmux_sessions(fleet: &Fleet, i: usize) -> String {
+    let output = Command::new("ssh")
+        .args([
+            "-n",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+        ])
+        .args(["-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"])
+        .arg("-i")
+        .arg(fleet.client_key())
+        .arg(format!("{}@{}", Fleet::user(), fleet.addresses()[i]))
+        .arg("tmux ls -F '#{session_name}' 2>/dev/null || true")
+        .output()
+        .expect("run ssh");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `run` on a 100x30 pseudo-terminal, its settings saved in `dir` before
+/// (`before`) and after (`after`), azlin's exit status in `dir/status`.
+fn on_terminal(run: Run, dir: &Path) -> PtySession {
+    let before = format!(
+        "stty cols 100 rows 30; stty -g > {}",
+        dir.join("before").display()
+    );
+    let after = format!(
+        "echo $? > {status}; stty -g > {saved}",
+        status = dir.join("status").display(),
+        saved = dir.join("after").display()
+    );
+    let command = run.within_shell(&before, &after);
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(EXPECT_MS))
+        .strip_ansi_escape_codes(true);
+    spawn_with_options(command, options).expect("start azlin on a pseudo-terminal")
+}
+
+/// Waits for the shell around azlin to end; azlin's exit status, and
+/// whether the terminal's settings after equal those before.
+fn ended(mut session: PtySession, dir: &Path) -> (i32, bool) {
+    session.exp_eof().expect("the terminal's shell ends");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    let status = read("status").trim().parse().expect("azlin's exit status");
+    (
+        status,
+        !read("before").is_empty() && read("before") == read("after"),
+    )
+}
+
+/// Types `line` into the session and waits for `expected` in the output.
+fn exchange(session: &mut PtySession, line: &str, expected: &str) {
+    session.send_line(line).expect("type into the terminal");
+    session
+        .exp_string(expected)
+        .unwrap_or_else(|error| panic!("`{line}` did not show {expected:?}: {error}"));
+}
+
+/// Asks `stty size` until the remote side reports `expected`: a resize
+/// travels (signal, azlin, SSH, tmux) beside the keystrokes typed after it
+/// and may arrive after them.
+fn size_becomes(session: &mut PtySession, expected: &str) {
+    for _ in 0..50 {
+        session
+            .send_line("stty size")
+            .expect("type into the terminal");
+        let (_, size) = session
+            .exp_regex(r"\r\n\d+ \d+\r\n")
+            .expect("stty size answers");
+        if size.trim() == expected {
+            return;
+        }
+    }
+    panic!("the remote terminal never became {expected}");
+}
+
+/// Resizes the pseudo-terminal, as a user dragging the window does; the
+/// kernel signals the foreground process (azlin) with SIGWINCH.
+fn resize(session: &PtySession, cols: u16, rows: u16) {
+    let master = session
+        .process()
+        .get_file_handle()
+        .expect("the terminal's master side");
+    let size = rustix::termios::Winsize {
+        ws_col: cols,
+        ws_row: rows,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    rustix::termios::tcsetwinsize(master.as_fd(), size).expect("resize the terminal");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_prints_reads_stdin_and_returns_its_status() {
+    let fleet = Fleet::start(VMS);
+    let sim = sim_for(&fleet).await;
+    let env = Env::reaching(&fleet);
+
+    let started = azlin(
+        &env,
+        &sim,
+        &[
+            "connect",
+            "vm-0000",
+            "--",
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            "built",
+        ],
+    )
+    .await;
+    assert_eq!(started.code, 0, "{}", started.stderr);
+    let listed = azlin(&env, &sim, &["connect", "vm-0000", "--", "tmux", "ls"]).await;
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(listed.stdout.starts_with("built:"), "{}", listed.stdout);
+
+    let status = azlin(
+        &env,
+        &sim,
+        &["connect", "vm-0001", "--", "sh -c 'echo oops >&2; exit 7'"],
+    )
+    .await;
+    assert_eq!(status.code, 7, "{}", status.stderr);
+    assert!(
+        status.stderr.ends_with("\noops\n") && !status.stderr.contains("error"),
+        "the remote stderr, and no message of azlin's: {}",
+        status.stderr
+    );
+
+    let run = azlin_at(
+        &env,
+        &sim,
+        &["connect", "vm-0000", "--", "tr", "a-z", "A-Z"],
+    )
+    .stdin(b"piped through\n");
+    let echoed = tokio::task::spawn_blocking(move || run.output())
+        .await
+        .expect("the run ends");
+    assert_eq!(
+        (echoed.code, echoed.stdout.as_str()),
+        (0, "PIPED THROUGH\n"),
+        "{}",
+        echoed.stderr
+    );
+    assert_eq!(
+        fleet.accepted_connections(0),
+        3,
+        "one connection per run: {}",
+        fleet.log(0)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_name_is_exit_2_with_the_nearest_names() {
+    let fleet = Fleet::start(VMS);
+    let sim = sim_for(&fleet).await;
+    let env = Env::reaching(&fleet);
+    let output = azlin(&env, &sim, &["connect", "vm-000", "--", "true"]).await;
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("no VM or session named 'vm-000'")
+            && output.stderr.contains("vm-0000"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(fleet.accepted_connections(0), 0);
+}
+
+/// An interactive session under tmux: sized like the terminal (less
+/// tmux's status line), resized with it, detached (the session lives on),
+/// and the terminal given back as it was.
+fn interactive_session(run: Run, fleet: &Fleet) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut session = on_terminal(run, dir.path());
+    exchange(&mut session, "echo inside-${TMUX:+tmux}", "inside-tmux");
+    exchange(&mut session, "stty size", "29 100");
+    resize(&session, 120, 40);
+    size_becomes(&mut session, "39 120");
+    session.send_line("tmux detach-client").expect("detach");
+    let (status, restored) = ended(session, dir.path());
+    assert_eq!(status, 0);
+    assert!(restored, "the terminal's settings are as before");
+    assert!(
+        tmux_sessions(fleet, 0)
+            .lines()
+            .any(|name| name == "vm-0000")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interactive_tmux_session_follows_the_terminal_and_gives_it_back() {
+    let fleet = Fleet::start(VMS);
+    let sim = sim_for(&fleet).await;
+    let env = Env::reaching(&fleet);
+    let run = azlin_at(&env, &sim, &["connect", "vm-0000"]);
+    tokio::task::spawn_blocking(move || interactive_session(run, &fleet))
+        .await
+        .expect("the session test passes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_the_agent_a_warm_connect_reuses_its_connection() {
+    let fleet = Fleet::start(VMS);
+    let sim = sim_for(&fleet).await;
+    let env = Env::reaching(&fleet);
+    let runtime = tempfile::tempdir().expect("a runtime dir");
+    let warm =
+        azlin_at(&env, &sim, &["connect", "vm-0000", "--", "true"]).through_agent(runtime.path());
+    let warmed = tokio::task::spawn_blocking(move || warm.output())
+        .await
+        .expect("ends");
+    assert_eq!(warmed.code, 0, "{}", warmed.stderr);
+    let run = azlin_at(&env, &sim, &["connect", "vm-0000"]).through_agent(runtime.path());
+    let fleet = tokio::task::spawn_blocking(move || {
+        interactive_session(run, &fleet);
+        fleet
+    })
+    .await
+    .expect("the session test passes");
+    // One for both runs of azlin, through the agent; one for the test's own `ssh`.
+    assert_eq!(fleet.accepted_connections(0), 2, "{}", fleet.log(0));
+    let _ = azlin_at(&env, &sim, &["agent", "stop"])
+        .through_agent(runtime.path())
+        .output();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_reconnects_to_the_same_tmux_session() {
+    let fleet = Fleet::start(VMS);
+    let sim = sim_for(&fleet).await;
+    let env = Env::reaching(&fleet);
+    let run = azlin_at(&env, &sim, &["connect", "vm-0000", "--max-retries", "2"]);
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut session = on_terminal(run, dir.path());
+        exchange(&mut session, "export MARK=kept; echo set-$MARK", "set-kept");
+        fleet.drop_connections(0);
+        session
+            .exp_string("reconnecting (1 of 2)")
+            .expect("a warning that it reconnects");
+        exchange(
+            &mut session,
+            "echo $MARK-across-the-drop",
+            "kept-across-the-drop",
+        );
+        exchange(&mut session, "exit", "[exited]");
+        let (status, restored) = ended(session, dir.path());
+        assert_eq!(status, 0);
+        assert!(restored, "the terminal's settings are as before");
+        assert_eq!(fleet.accepted_connections(0), 2, "{}", fleet.log(0));
+    })
+    .await
+    .expect("the reconnect test passes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_reaches_the_vm_and_a_killed_agent_gives_the_terminal_back() {
+    let fleet = Fleet::start(VMS);
+    let sim = sim_for(&fleet).await;
+    let env = Env::reaching(&fleet);
+    let runtime = tempfile::tempdir().expect("a runtime dir");
+    let run =
+        azlin_at(&env, &sim, &["connect", "vm-0001", "--no-tmux"]).through_agent(runtime.path());
+    let status =
+        azlin_at(&env, &sim, &["agent", "status", "-o", "json"]).through_agent(runtime.path());
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut session = on_terminal(run, dir.path());
+        exchange(&mut session, "echo plain-${TMUX:-shell}", "plain-shell");
+        exchange(&mut session, "stty size", "30 100");
+        // Ctrl-C goes to the remote command, not to azlin.
+        exchange(&mut session, "echo sleeping; sleep 60", "sleeping");
+        session.send_control('c').expect("Ctrl-C");
+        exchange(&mut session, "echo awake-again", "awake-again");
+        let agent: serde_json::Value =
+            serde_json::from_str(&status.output().stdout).expect("agent status JSON");
+        let pid = agent["agent"]["pid"].as_u64().expect("an agent runs");
+        let killed = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        wait::for_exit_of(pid);
+        let (status, restored) = ended(session, dir.path());
+        assert_ne!(status, 0, "a lost agent is a failure");
+        assert!(restored, "the terminal's settings are as before");
+    })
+    .await
+    .expect("the killed-agent test passes");
+}
