@@ -90,7 +90,7 @@ async fn ask(request: Request) -> Result<Option<Reply>, AgentError> {
     wire::send(&mut output, &request)
         .await
         .map_err(io(&place))?;
-    wire::receive(&mut input).await.map_err(io(&place))
+    wire::receive_reply(&mut input).await.map_err(io(&place))
 }
 
 /// A connection to this build's agent, past the hello. With `start`, an
@@ -192,7 +192,7 @@ async fn hear(
 ) -> Outcome {
     let mut input = BufReader::with_capacity(64 << 10, input);
     loop {
-        match wire::receive::<Reply>(&mut input).await {
+        match wire::receive_reply(&mut input).await {
             Ok(Some(Reply::Event(event))) => {
                 if events.send(event).await.is_err() {
                     cancel.notify_one();

@@ -47,10 +47,10 @@ async fn converse(agent: &Arc<Agent>, stream: UnixStream) -> std::io::Result<()>
     wire::send(&mut output, &welcome).await?;
     match wire::receive(&mut input).await? {
         Some(Request::Run(spec)) => run(agent, (*spec).into(), input, output).await,
-        Some(Request::Status) => wire::send(&mut output, &Reply::Status(status(agent))).await,
+        Some(Request::Status) => wire::send_reply(&mut output, &Reply::Status(status(agent))).await,
         Some(Request::Stop) => {
             agent.stop();
-            wire::send(&mut output, &Reply::Stopping).await
+            wire::send_reply(&mut output, &Reply::Stopping).await
         }
         Some(Request::Cache {
             paths,
@@ -72,11 +72,11 @@ async fn converse(agent: &Arc<Agent>, stream: UnixStream) -> std::io::Result<()>
                 Ok(events) => Reply::Events(events),
                 Err(error) => Reply::Failed(error.to_string()),
             };
-            wire::send(&mut output, &reply).await
+            wire::send_reply(&mut output, &reply).await
         }
         Some(other) => {
             let why = format!("unexpected request {other:?}");
-            wire::send(&mut output, &Reply::Refused(why)).await
+            wire::send_reply(&mut output, &Reply::Refused(why)).await
         }
         None => Ok(()),
     }
@@ -100,9 +100,9 @@ async fn run(
         tokio::select! {
             event = handle.events.recv() => match event {
                 Some(event) => {
-                    wire::queue(&mut output, &Reply::Event(event)).await?;
+                    wire::queue_reply(&mut output, &Reply::Event(event)).await?;
                     while let Ok(event) = handle.events.try_recv() {
-                        wire::queue(&mut output, &Reply::Event(event)).await?;
+                        wire::queue_reply(&mut output, &Reply::Event(event)).await?;
                     }
                     output.flush().await?;
                 }
@@ -121,7 +121,7 @@ async fn run(
             request = client.recv(), if listening => listening = heed(&handle, request).await,
         }
     };
-    wire::send(&mut output, &Reply::Outcome(outcome)).await
+    wire::send_reply(&mut output, &Reply::Outcome(outcome)).await
 }
 
 /// The client's messages, read by a task of their own (a read cut short by

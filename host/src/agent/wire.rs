@@ -1,5 +1,9 @@
 //! What client and agent say to each other over the socket: length-prefixed
-//! JSON messages, a run's request one way, its events and outcome the other.
+//! messages, a run's request one way, its events and outcome the other.
+//! Requests, and the agent's answer to `Hello`, are JSON, so builds that
+//! differ still understand who they talk to; once the agent has welcomed a
+//! client of its own build, its replies are postcard, which both decode
+//! with the same types (a run's thousand rows cost a fraction of JSON's).
 
 use crate::config::{Config, Paths};
 use crate::plugin::Limits;
@@ -109,7 +113,7 @@ pub struct Status {
     pub resident: ResidentStats,
 }
 
-/// Writes one message and flushes it.
+/// Writes one JSON message and flushes it.
 pub async fn send<T: Serialize>(
     out: &mut (impl AsyncWrite + Unpin),
     message: &T,
@@ -118,24 +122,60 @@ pub async fn send<T: Serialize>(
     out.flush().await
 }
 
-/// Writes one message into `out`'s buffer; the caller flushes (a run's
-/// events go out in batches, not a write per row).
+/// Writes one JSON message into `out`'s buffer; the caller flushes.
 pub async fn queue<T: Serialize>(
     out: &mut (impl AsyncWrite + Unpin),
     message: &T,
 ) -> io::Result<()> {
     let bytes = serde_json::to_vec(message).map_err(io::Error::other)?;
-    let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
-    let mut frame = Vec::with_capacity(bytes.len() + 4);
-    frame.extend_from_slice(&length.to_be_bytes());
-    frame.extend_from_slice(&bytes);
-    out.write_all(&frame).await
+    frame(out, &bytes).await
 }
 
-/// Reads one message; `None` when the other side closed between messages.
+/// Reads one JSON message; `None` when the other side closed between messages.
 pub async fn receive<T: DeserializeOwned>(
     input: &mut (impl AsyncRead + Unpin),
 ) -> io::Result<Option<T>> {
+    let Some(bytes) = unframe(input).await? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))
+}
+
+/// Writes one reply after the welcome (postcard) and flushes it.
+pub async fn send_reply(out: &mut (impl AsyncWrite + Unpin), reply: &Reply) -> io::Result<()> {
+    queue_reply(out, reply).await?;
+    out.flush().await
+}
+
+/// Writes one reply after the welcome into `out`'s buffer; the caller
+/// flushes (a run's events go out in batches, not a write per row).
+pub async fn queue_reply(out: &mut (impl AsyncWrite + Unpin), reply: &Reply) -> io::Result<()> {
+    let bytes = postcard::to_stdvec(reply).map_err(io::Error::other)?;
+    frame(out, &bytes).await
+}
+
+/// Reads one reply after the welcome; `None` when the agent closed between replies.
+pub async fn receive_reply(input: &mut (impl AsyncRead + Unpin)) -> io::Result<Option<Reply>> {
+    let Some(bytes) = unframe(input).await? else {
+        return Ok(None);
+    };
+    postcard::from_bytes(&bytes)
+        .map(Some)
+        .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))
+}
+
+async fn frame(out: &mut (impl AsyncWrite + Unpin), bytes: &[u8]) -> io::Result<()> {
+    let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
+    let mut frame = Vec::with_capacity(bytes.len() + 4);
+    frame.extend_from_slice(&length.to_be_bytes());
+    frame.extend_from_slice(bytes);
+    out.write_all(&frame).await
+}
+
+/// One frame's bytes; `None` when the other side closed between frames.
+async fn unframe(input: &mut (impl AsyncRead + Unpin)) -> io::Result<Option<Vec<u8>>> {
     let mut length = [0u8; 4];
     match input.read_exact(&mut length).await {
         Ok(_) => {}
@@ -151,7 +191,5 @@ pub async fn receive<T: DeserializeOwned>(
     }
     let mut bytes = vec![0u8; length];
     input.read_exact(&mut bytes).await?;
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))
+    Ok(Some(bytes))
 }

@@ -6,6 +6,7 @@ use super::settings::Settings;
 use super::{catalog_view, plugin_args, present, suggest};
 use crate::agent;
 use crate::config::Paths;
+use crate::plugin::{Catalog, description};
 use crate::render;
 use crate::runtime::{LoadError, RunRequest, Runtime};
 use clap::FromArgMatches;
@@ -24,19 +25,32 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
         })
         .collect::<anyhow::Result<_>>()?;
     let name = args[0].clone();
-    let runtime = Runtime::new(&Paths::resolve(global.config.clone())?)?;
+    let paths = Paths::resolve(global.config.clone())?;
     if name == "help" {
+        let runtime = Runtime::new(&paths)?;
         return help(&runtime, args.get(1)).await;
     }
-    let loaded = match runtime.load(&name).await {
-        Ok(loaded) => loaded,
-        Err(LoadError::NotFound(_)) => match catalog_view::by_alias(&runtime, &name).await {
-            Some(loaded) => loaded,
-            None => return Ok(unknown_command(&runtime, &name).await),
-        },
-        Err(LoadError::Plugin(error)) => return Err(error.into()),
+    // A description cached for these bytes is enough to parse the command
+    // line for the agent: no engine is started and no plugin loaded.
+    let catalog = Catalog::new(&paths.plugin_dir);
+    let (runtime, info) = match description::cached(&catalog, &paths.cache_dir, &name) {
+        Some(info) => (None, info),
+        None => {
+            let runtime = Runtime::new(&paths)?;
+            let loaded = match runtime.load(&name).await {
+                Ok(loaded) => loaded,
+                Err(LoadError::NotFound(_)) => {
+                    match catalog_view::by_alias(&runtime, &name).await {
+                        Some(loaded) => loaded,
+                        None => return Ok(unknown_command(&runtime, &name).await),
+                    }
+                }
+                Err(LoadError::Plugin(error)) => return Err(error.into()),
+            };
+            (Some(runtime), loaded.info.clone())
+        }
     };
-    let matches = match plugin_args::command(&loaded.info).try_get_matches_from(&args) {
+    let matches = match plugin_args::command(&info).try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(error) => {
             error.print()?;
@@ -46,8 +60,8 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
     let global = global.merged(GlobalArgs::from_arg_matches(&matches)?);
     let settings = Settings::resolve(&global)?;
     let request = RunRequest {
-        command: loaded.name.clone(),
-        arguments: plugin_args::arguments(&loaded.info, &matches),
+        command: info.name.clone(),
+        arguments: plugin_args::arguments(&info, &matches),
         invocation: settings.invocation(&name),
         config: settings.config.clone(),
         paths: settings.paths.clone(),
@@ -66,6 +80,10 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
             }
         }
     }
+    let runtime = match runtime {
+        Some(runtime) => runtime,
+        None => Runtime::new(&paths)?,
+    };
     present::run(runtime.run(request), &settings).await
 }
 

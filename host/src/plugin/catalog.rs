@@ -74,7 +74,7 @@ impl Entry {
     }
 }
 
-fn builtin(name: &str) -> Option<&'static Builtin> {
+pub(crate) fn builtin(name: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|builtin| builtin.name == name)
 }
 

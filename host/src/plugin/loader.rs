@@ -9,7 +9,7 @@ use super::instance;
 use super::limits::Limits;
 use super::precompiled::Precompiled;
 use super::state::{HostState, RunContext};
-use super::{PluginError, spec};
+use super::{PluginError, description, spec};
 use std::sync::Arc;
 use wasmtime::Engine;
 use wasmtime::component::Linker;
@@ -131,11 +131,8 @@ impl Loader {
         sha256: &str,
         entry: &Entry,
     ) -> Result<CommandInfo, PluginError> {
-        let path = self.precompiled.dir().join(format!("{sha256}.info.json"));
-        if let Some(info) = std::fs::read(&path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        {
+        let path = description::path(self.precompiled.cache_dir(), sha256);
+        if let Some(info) = description::read(&path) {
             return Ok(info);
         }
         let origin = entry.label();

@@ -20,6 +20,7 @@ const MODULE_VERSION: [u8; 4] = [0x01, 0x00, 0x00, 0x00];
 /// The on-disk cache of precompiled plugins, with counters for tests and `-v`.
 #[derive(Debug)]
 pub struct Precompiled {
+    cache_dir: PathBuf,
     dir: PathBuf,
     compiled: AtomicU64,
     hits: AtomicU64,
@@ -33,6 +34,7 @@ impl Precompiled {
         env!("CARGO_PKG_VERSION").hash(&mut hasher);
         let key = format!("{:016x}", hasher.finish());
         Self {
+            cache_dir: cache_dir.to_path_buf(),
             dir: cache_dir.join("precompiled").join(key),
             compiled: AtomicU64::new(0),
             hits: AtomicU64::new(0),
@@ -45,6 +47,11 @@ impl Precompiled {
             self.compiled.load(Ordering::Relaxed),
             self.hits.load(Ordering::Relaxed),
         )
+    }
+
+    /// The cache directory the artifacts' directory is in.
+    pub fn cache_dir(&self) -> &Path {
+        &self.cache_dir
     }
 
     /// The directory holding this engine's artifacts.
