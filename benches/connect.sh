@@ -21,13 +21,6 @@ build_release
 work="$(mktemp -d)"
 trap 'stop_sim; rm -rf "$work"' EXIT
 
-time_it() {
-    local name="$1"
-    shift
-    hyperfine -N --warmup "$warmup" --runs "$runs" --export-json "$work/$name.json" "$@" >/dev/null 2>&1
-    python3 "$report" percentiles "$work/$name.json"
-}
-
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 machine="$(busy)"
 rows=()

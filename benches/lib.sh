@@ -4,7 +4,8 @@
 # in the background with azlin pointed at it, the agent, hyperfine sets that
 # note the machine's state and sshd's CPU, and the OpenSSH-based peers.
 # Sets: bench_root (the workspace), azlin, sim_bin, own_home, curve, report.
-# Uses the caller's: runs, warmup (hyperfine), sim (pid of the running azlin-sim).
+# Uses the caller's: runs, warmup (hyperfine), sim (pid of the running azlin-sim),
+# work (a scratch directory).
 
 bench_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 azlin="$bench_root/target/release/azlin"
@@ -151,6 +152,15 @@ time_set() {
         -v sb="$sshd_before" -v sa="$sshd_after" -v eb="$extra_before" -v ea="$extra_after" \
         'BEGIN { printf "%s\t%s\t%.6f\t%.6f\t%s\n", label, json, (sa - sb) / count, (ea - eb) / count, machine }' \
         >>"$rows"
+}
+
+# time_it NAME COMMAND [HYPERFINE OPTION…]: one hyperfine set of $runs runs
+# after $warmup, exported to $work/NAME.json; prints its p50 (p95).
+time_it() {
+    local name="$1"
+    shift
+    hyperfine -N --warmup "$warmup" --runs "$runs" --export-json "$work/$name.json" "$@" >/dev/null 2>&1
+    python3 "$report" percentiles "$work/$name.json"
 }
 
 # The key exchange azlin negotiated (from russh's debug log) and OpenSSH's

@@ -311,6 +311,19 @@ pub fn binary() -> PathBuf {
     binary
 }
 
+/// The VM names of a `list -o json` that succeeded, in order.
+pub fn vm_names(output: &Output) -> Vec<String> {
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let json: serde_json::Value = serde_json::from_str(&output.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", output.stdout));
+    json["vms"]
+        .as_array()
+        .expect("vms")
+        .iter()
+        .map(|vm| vm["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 /// Compares `actual` with `tests/golden/<name>`; `AZLIN_BLESS=1` rewrites it.
 pub fn golden(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

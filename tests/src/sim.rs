@@ -41,6 +41,16 @@ pub fn client(sim: &Sim, retry: RetryPolicy) -> ArmClient {
     ArmClient::new(endpoint, tokens, SUBSCRIPTION.into(), retry)
 }
 
+/// A simulator of `vms` VMs whose first ones are `fleet`'s sshd hosts.
+pub async fn start_for(fleet: &crate::fleet::Fleet, vms: usize) -> Sim {
+    start(Options {
+        vms,
+        addresses: fleet.addresses(),
+        ..Options::default()
+    })
+    .await
+}
+
 /// Starts a simulator on a free loopback port.
 pub async fn start(options: Options) -> Sim {
     Sim::start(options, 0).await.expect("the simulator starts")

@@ -4,7 +4,7 @@
 use azlin_sim::{Options, Sim};
 use azlin_tests::fleet::Fleet;
 use azlin_tests::sim::{azlin_at, start};
-use azlin_tests::{Env, Output, Run, fixtures, wait};
+use azlin_tests::{Env, Output, Run, fixtures, vm_names, wait};
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -54,17 +54,6 @@ impl Drop for Agented {
     fn drop(&mut self) {
         let _ = self.command(&["agent", "stop"]).output();
     }
-}
-
-fn vm_names(output: &Output) -> Vec<String> {
-    let json: serde_json::Value = serde_json::from_str(&output.stdout)
-        .unwrap_or_else(|error| panic!("{error}: {}", output.stdout));
-    json["vms"]
-        .as_array()
-        .expect("vms")
-        .iter()
-        .map(|vm| vm["name"].as_str().unwrap_or_default().to_string())
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,9 +4,8 @@
 //! given back as it was on every way out. Against azlin-sim whose VMs are
 //! a real sshd fleet.
 
-use azlin_sim::{Options, Sim};
 use azlin_tests::fleet::Fleet;
-use azlin_tests::sim::{azlin, azlin_at, start};
+use azlin_tests::sim::{azlin, azlin_at, start_for};
 use azlin_tests::{Env, Run, wait};
 use rexpect::session::{PtySession, spawn_with_options};
 use std::os::fd::AsFd;
@@ -18,15 +17,6 @@ const VMS: usize = 2;
 
 /// How long the pseudo-terminal driver waits for expected output.
 const EXPECT_MS: u64 = 30_000;
-
-async fn sim_for(fleet: &Fleet) -> Sim {
-    start(Options {
-        vms: VMS,
-        addresses: fleet.addresses(),
-        ..Options::default()
-    })
-    .await
-}
 
 /// The tmux session names on host `i`, asked with OpenSSH.
 fn tmux_sessions(fleet: &Fleet, i: usize) -> String {
@@ -124,7 +114,7 @@ fn resize(session: &PtySession, cols: u16, rows: u16) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_prints_reads_stdin_and_returns_its_status() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
 
     let started = azlin(
@@ -186,7 +176,7 @@ async fn a_command_prints_reads_stdin_and_returns_its_status() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_name_is_exit_2_with_the_nearest_names() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let output = azlin(&env, &sim, &["connect", "vm-000", "--", "true"]).await;
     assert_eq!(output.code, 2, "{}", output.stderr);
@@ -223,7 +213,7 @@ fn interactive_session(run: Run, fleet: &Fleet) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interactive_tmux_session_follows_the_terminal_and_gives_it_back() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let run = azlin_at(&env, &sim, &["connect", "vm-0000"]);
     tokio::task::spawn_blocking(move || interactive_session(run, &fleet))
@@ -234,7 +224,7 @@ async fn an_interactive_tmux_session_follows_the_terminal_and_gives_it_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_the_agent_a_warm_connect_reuses_its_connection() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let runtime = tempfile::tempdir().expect("a runtime dir");
     let warm =
@@ -260,7 +250,7 @@ async fn through_the_agent_a_warm_connect_reuses_its_connection() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_connection_reconnects_to_the_same_tmux_session() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let run = azlin_at(&env, &sim, &["connect", "vm-0000", "--max-retries", "2"]);
     tokio::task::spawn_blocking(move || {
@@ -289,7 +279,7 @@ async fn a_dropped_connection_reconnects_to_the_same_tmux_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_reaches_the_vm_and_a_killed_agent_gives_the_terminal_back() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let runtime = tempfile::tempdir().expect("a runtime dir");
     let run =

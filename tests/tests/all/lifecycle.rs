@@ -5,7 +5,7 @@
 use azlin_sim::{Options, Sim};
 use azlin_tests::fleet::Fleet;
 use azlin_tests::sim::{azlin, start};
-use azlin_tests::{Env, Output};
+use azlin_tests::{Env, vm_names};
 
 /// A simulator of two VMs whose created VMs take `fleet`'s sshd hosts, and
 /// whose SSH keys go into the fleet's `authorized_keys`.
@@ -41,17 +41,6 @@ async fn resources(sim: &Sim) -> Vec<String> {
         .expect("a JSON list of ids")
 }
 
-fn names(output: &Output) -> Vec<String> {
-    assert_eq!(output.code, 0, "{}", output.stderr);
-    let listed: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
-    listed["vms"]
-        .as_array()
-        .expect("vms")
-        .iter()
-        .map(|vm| vm["name"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_then_list_then_connect_then_kill_leaves_nothing() {
     let fleet = Fleet::start(1);
@@ -59,7 +48,7 @@ async fn new_then_list_then_connect_then_kill_leaves_nothing() {
     let env = stranger(&fleet);
     let list = ["list", "--no-tmux", "-o", "json"];
     assert_eq!(
-        names(&azlin(&env, &sim, &list).await),
+        vm_names(&azlin(&env, &sim, &list).await),
         ["vm-0000", "vm-0001"]
     );
 
@@ -86,7 +75,7 @@ async fn new_then_list_then_connect_then_kill_leaves_nothing() {
     }
 
     assert!(
-        names(&azlin(&env, &sim, &list).await).contains(&"devbox".to_string()),
+        vm_names(&azlin(&env, &sim, &list).await).contains(&"devbox".to_string()),
         "the next list shows it without --no-cache"
     );
     let hostname = azlin(&env, &sim, &["connect", "devbox", "--", "hostname"]).await;
@@ -121,7 +110,7 @@ async fn new_then_list_then_connect_then_kill_leaves_nothing() {
     let after = resources(&sim).await;
     assert!(!after.iter().any(|id| id.contains("devbox")), "{after:?}");
     assert_eq!(
-        names(&azlin(&env, &sim, &list).await),
+        vm_names(&azlin(&env, &sim, &list).await),
         ["vm-0000", "vm-0001"]
     );
 }
@@ -141,7 +130,7 @@ async fn delete_keeps_the_nic_ip_and_disk() {
         "{of_vm:?}"
     );
     let listed = azlin(&env, &sim, &["list", "--no-tmux", "--all", "-o", "json"]).await;
-    assert_eq!(names(&listed), ["vm-0001"]);
+    assert_eq!(vm_names(&listed), ["vm-0001"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,23 +2,14 @@
 //! `--with-health`, `--show-procs`) and the `health` command, against
 //! azlin-sim whose VMs are a real sshd fleet with real tmux sessions.
 
-use azlin_sim::{Options, Sim};
+use azlin_sim::Options;
 use azlin_tests::fleet::Fleet;
-use azlin_tests::sim::{azlin, azlin_at, start};
+use azlin_tests::sim::{azlin, azlin_at, start, start_for};
 use azlin_tests::{Env, Output};
 use std::process::Command;
 
 /// Of the simulator's first four VMs, 0, 1 and 2 run; 3 is deallocated.
 const VMS: usize = 4;
-
-async fn sim_for(fleet: &Fleet) -> Sim {
-    start(Options {
-        vms: VMS,
-        addresses: fleet.addresses(),
-        ..Options::default()
-    })
-    .await
-}
 
 /// Runs `command` on host `i` of `fleet` with OpenSSH, as a user would.
 fn ssh(fleet: &Fleet, i: usize, command: &str) {
@@ -90,7 +81,7 @@ fn warnings_about(stderr: &str, vm: &str) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_shows_each_running_vms_tmux_sessions_and_a_dash_for_one_that_refuses() {
     let mut fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     tmux_sessions(&fleet, 0, &["main", "work"]);
     tmux_sessions(&fleet, 1, &["build"]);
@@ -180,7 +171,7 @@ async fn list_shows_each_running_vms_tmux_sessions_and_a_dash_for_one_that_refus
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_tmux_leaves_out_the_column_and_contacts_no_vm() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let output = azlin(&env, &sim, &["list", "--no-tmux", "-o", "json"]).await;
     let listed = json(&output);
@@ -210,7 +201,7 @@ async fn no_tmux_leaves_out_the_column_and_contacts_no_vm() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn latency_health_and_procs_columns_hold_plausible_values() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let flags = ["--with-latency", "--with-health", "--show-procs"];
     let mut args = vec!["list", "-o", "json"];
@@ -256,7 +247,7 @@ async fn latency_health_and_procs_columns_hold_plausible_values() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_the_agent_a_second_list_reuses_the_connections_of_the_first() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let runtime = tempfile::tempdir().expect("a runtime dir");
     tmux_sessions(&fleet, 1, &["agent-made"]);
@@ -293,7 +284,7 @@ async fn through_the_agent_a_second_list_reuses_the_connections_of_the_first() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_reports_every_running_vm_and_one_by_name() {
     let fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let report = json(&azlin(&env, &sim, &["health", "-o", "json"]).await);
     let rows = report["vms"].as_array().expect("a vms table");
@@ -358,7 +349,7 @@ async fn health_of_an_unknown_vm_names_the_nearest_and_exits_2() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_marks_a_vm_that_refuses_unreachable_and_exits_1() {
     let mut fleet = Fleet::start(VMS);
-    let sim = sim_for(&fleet).await;
+    let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     fleet.stop(0);
     let output = azlin(&env, &sim, &["health", "-o", "json"]).await;
