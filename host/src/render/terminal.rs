@@ -22,8 +22,9 @@ pub async fn session(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    let stdin = io::stdin();
-    let on_terminal = stdin.is_terminal();
+    // A pseudo-terminal only when both ends are the user's terminal: output
+    // sent to a file or pipe stays byte for byte what the command wrote.
+    let on_terminal = io::stdin().is_terminal() && io::stdout().is_terminal();
     let size = if on_terminal { window_size() } else { None };
     let raw = if on_terminal {
         Some(RawMode::enter()?)

@@ -22,6 +22,8 @@ use super::shell::{self, ShellEnd, ShellIo, ShellRequest};
 use super::unreachable::Unreachable;
 use super::{ConnectLimit, Destination, SshError, SshSettings};
 
+/// How long an unreadable key's failure stands before the key is read again.
+const KEY_RETRY: Duration = Duration::from_secs(2);
 /// The reaper's shortest sleep, so a tiny idle timeout cannot make it spin.
 const MIN_REAP_INTERVAL: Duration = Duration::from_millis(10);
 
@@ -54,6 +56,8 @@ struct Inner {
     /// Destinations that gave no answer in time a moment ago.
     unreachable: Unreachable,
     key: OnceLock<Arc<PrivateKey>>,
+    /// When and why the key last could not be read.
+    key_failed: Mutex<Option<(Instant, String)>>,
     /// One slot per destination ever used; its lock is held while connecting,
     /// so concurrent execs to a new host share one connection.
     slots: Mutex<HashMap<Destination, Arc<Slot>>>,
@@ -86,6 +90,7 @@ impl Pool {
                 latency,
                 unreachable: Unreachable::default(),
                 key: OnceLock::new(),
+                key_failed: Mutex::new(None),
                 slots: Mutex::new(HashMap::new()),
                 room,
                 exec_ended: Notify::new(),
@@ -406,26 +411,38 @@ impl Inner {
         slots.values().cloned().collect()
     }
 
-    /// The login key, read once; an unreadable key is reported on every try.
+    /// The login key, read once. Why an unreadable key cannot be used is
+    /// kept for a moment, so a fleet of 800 VMs does not read it 800 times,
+    /// yet a key the user fixes is read again soon (the agent lives on).
     fn key(&self, dest: &Destination) -> Result<Arc<PrivateKey>, SshError> {
         if let Some(key) = self.key.get() {
             return Ok(Arc::clone(key));
         }
         let path = &self.settings.key;
-        let key = russh::keys::load_secret_key(path, None).map_err(|error| {
-            let why = match error {
-                russh::keys::Error::KeyIsEncrypted => {
-                    "it is protected by a passphrase, which azlin cannot ask for".to_string()
-                }
-                other => other.to_string(),
-            };
-            SshError::KeyUnreadable {
-                dest: dest.clone(),
-                path: path.clone(),
-                why,
+        let unreadable = |why: String| SshError::KeyUnreadable {
+            dest: dest.clone(),
+            path: path.clone(),
+            why,
+        };
+        let mut failed = self.key_failed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, why)) = failed.as_ref()
+            && at.elapsed() < KEY_RETRY
+        {
+            return Err(unreadable(why.clone()));
+        }
+        match russh::keys::load_secret_key(path, None) {
+            Ok(key) => Ok(Arc::clone(self.key.get_or_init(|| Arc::new(key)))),
+            Err(error) => {
+                let why = match error {
+                    russh::keys::Error::KeyIsEncrypted => {
+                        "it is protected by a passphrase, which azlin cannot ask for".to_string()
+                    }
+                    other => other.to_string(),
+                };
+                *failed = Some((Instant::now(), why.clone()));
+                Err(unreadable(why))
             }
-        })?;
-        Ok(Arc::clone(self.key.get_or_init(|| Arc::new(key))))
+        }
     }
 
     /// A permit for one more connection: free room, else room made by
