@@ -30,6 +30,8 @@ cfg="$AZLIN_SIM_SSH_CONFIG"
 host="$(head -1 "$AZLIN_SIM_SSH_HOSTS")"
 "$azlin" connect vm-0000 -- true
 rows+=("| \`azlin connect vm-0000 -- true\`, through the warm agent | $(time_it agent "$azlin connect vm-0000 -- true") |")
+# Stopped first: a process of its own would wait for the agent's cache lock.
+stop_agent
 rows+=("| \`azlin connect vm-0000 -- true\`, \`--no-agent\`: a new connection | $(time_it alone "$azlin --no-agent connect vm-0000 -- true") |")
 rows+=("| \`ssh HOST true\`, cold, default KEX | $(time_it ssh-default "ssh -n -F $cfg $host true") |")
 rows+=("| \`ssh HOST true\`, cold, curve25519 | $(time_it ssh-curve "ssh -n -F $cfg $curve $host true") |")

@@ -39,6 +39,8 @@ done <"$hosts"
 sessions=$("$azlin" list -o json | python3 -c 'import json,sys; print(sum(len(vm["tmux"] or []) for vm in json.load(sys.stdin)["vms"]))')
 rows+=("| \`azlin list --no-tmux\`, through the warm agent | $(time_it agent-no-tmux "$azlin list --no-tmux") |")
 rows+=("| \`azlin list\` (Tmux column), through the warm agent | $(time_it agent-tmux "$azlin list") |")
+# Stopped first: a process of its own would wait for the agent's cache lock.
+stop_agent
 rows+=("| \`azlin list --no-tmux\`, \`--no-agent\` | $(time_it alone-no-tmux "$azlin --no-agent list --no-tmux") |")
 rows+=("| \`azlin list\` (Tmux column), \`--no-agent\`: a new connection per VM | $(time_it alone-tmux "$azlin --no-agent list") |")
 loop="for h in \$(cat $hosts); do ssh -n -F $cfg %s \$h tmux list-sessions -F '#{session_name}' >/dev/null 2>&1 & done; wait"
