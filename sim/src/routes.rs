@@ -55,6 +55,11 @@ async fn handle(
                 )
             }
         }
+        (_, ["subscriptions"]) => error(
+            StatusCode::NOT_FOUND,
+            "InvalidResourceType",
+            "the simulator does not list subscriptions; name one: /subscriptions/{id}/…",
+        ),
         (_, ["subscriptions", ..]) => {
             let request = Request {
                 method: &method,

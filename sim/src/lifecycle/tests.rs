@@ -560,3 +560,23 @@ async fn created_vms_take_the_spare_addresses_in_order_and_their_keys_are_author
         "ssh-ed25519 AAAAfleet\nssh-ed25519 AAAA0\nssh-ed25519 AAAA1\nssh-ed25519 AAAA2\n"
     );
 }
+
+#[tokio::test]
+async fn a_bare_subscriptions_path_and_a_virtual_network_put_get_arm_answers() {
+    let client = Client::new(Options::default());
+    let bare = client.send(Method::GET, "/subscriptions", None).await;
+    assert_eq!(bare.status, StatusCode::NOT_FOUND);
+    assert_eq!(bare.body["error"]["code"], "InvalidResourceType");
+    let path = "/resourceGroups/rg-0/providers/Microsoft.Network/virtualNetworks/azlin-vnet";
+    let body = json!({ "location": "eastus", "properties": { "subnets": [] } });
+    let first = client.arm(Method::PUT, path, Some(body.clone())).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    assert_eq!(first.body["properties"]["provisioningState"], "Succeeded");
+    assert!(
+        first.body["id"]
+            .as_str()
+            .is_some_and(|id| id.ends_with("/virtualNetworks/azlin-vnet"))
+    );
+    let again = client.arm(Method::PUT, path, Some(body)).await;
+    assert_eq!(again.status, StatusCode::OK, "a network PUT is idempotent");
+}
