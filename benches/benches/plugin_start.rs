@@ -47,6 +47,7 @@ fn request(paths: &Paths) -> RunRequest {
             can_ask: false,
             width: None,
             verbosity: 0,
+            cwd: None,
         },
         config: Arc::new(Config::default()),
         paths: paths.clone(),

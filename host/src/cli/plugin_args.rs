@@ -101,10 +101,10 @@ fn positional_arg(positional: &PositionalSpec) -> Arg {
         .help(positional.help.clone())
         .value_name(positional.value_name.clone())
         .required(positional.required);
+    // No trailing_var_arg: options after the values (`-o json`) stay
+    // options; values that look like options go after `--`.
     if positional.multiple {
-        arg.num_args(1..)
-            .action(ArgAction::Append)
-            .trailing_var_arg(true)
+        arg.num_args(1..).action(ArgAction::Append)
     } else {
         arg
     }

@@ -52,6 +52,7 @@ impl Settings {
             can_ask: self.style.ask,
             width: self.style.width,
             verbosity: self.verbosity,
+            cwd: std::env::current_dir().ok(),
         }
     }
 }

@@ -10,5 +10,5 @@ wasmtime::component::bindgen!({
 });
 
 pub use self::azlin::host::{
-    cache, host_info, output, remote, settings, terminal, types, vm_control, vms,
+    cache, host_info, output, remote, settings, terminal, transfer, types, vm_control, vms,
 };

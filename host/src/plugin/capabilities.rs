@@ -18,17 +18,20 @@ pub enum Capability {
     Settings,
     /// The user's terminal joined to a VM (`azlin:host/terminal`).
     Terminal,
+    /// Files copied between the user's machine and VMs (`azlin:host/transfer`).
+    FileTransfer,
 }
 
 impl Capability {
     /// Every capability, in display order.
-    pub const ALL: [Capability; 6] = [
+    pub const ALL: [Capability; 7] = [
         Capability::AzureRead,
         Capability::AzureWrite,
         Capability::SshExec,
         Capability::Cache,
         Capability::Settings,
         Capability::Terminal,
+        Capability::FileTransfer,
     ];
 
     /// The name used in listings and policy, e.g. `azure-read`.
@@ -40,6 +43,7 @@ impl Capability {
             Capability::Cache => "cache",
             Capability::Settings => "settings",
             Capability::Terminal => "terminal",
+            Capability::FileTransfer => "file-transfer",
         }
     }
 
@@ -63,7 +67,10 @@ impl Capability {
 
     /// Whether the capability connects to VMs over SSH (and so needs the pool).
     pub fn uses_ssh(&self) -> bool {
-        matches!(self, Capability::SshExec | Capability::Terminal)
+        matches!(
+            self,
+            Capability::SshExec | Capability::Terminal | Capability::FileTransfer
+        )
     }
 
     /// The WIT interface (without version) that needs this capability.
@@ -75,6 +82,7 @@ impl Capability {
             Capability::Cache => "azlin:host/cache",
             Capability::Settings => "azlin:host/settings",
             Capability::Terminal => "azlin:host/terminal",
+            Capability::FileTransfer => "azlin:host/transfer",
         }
     }
 }

@@ -22,6 +22,7 @@ pub const PROVIDED: &[Capability] = &[
     Capability::Cache,
     Capability::Settings,
     Capability::Terminal,
+    Capability::FileTransfer,
 ];
 
 /// A plugin ready to run.

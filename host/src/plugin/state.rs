@@ -52,6 +52,7 @@ impl RunContext {
                 can_ask: false,
                 width: None,
                 verbosity: 0,
+                cwd: None,
             },
             config: Arc::default(),
             paths: None,

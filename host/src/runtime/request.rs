@@ -30,6 +30,10 @@ pub struct Invocation {
     pub width: Option<u16>,
     /// `-v` count.
     pub verbosity: u8,
+    /// The directory azlin was started in: local paths a plugin names are
+    /// relative to it, also when the agent runs the plugin.
+    #[serde(default)]
+    pub cwd: Option<std::path::PathBuf>,
 }
 
 /// Arguments parsed against the command's description.

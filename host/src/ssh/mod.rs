@@ -10,6 +10,7 @@ mod known_hosts;
 mod latency;
 mod limit;
 mod pool;
+mod sftp;
 mod shell;
 mod unreachable;
 
@@ -18,4 +19,5 @@ pub use error::{ErrorKind, SshError};
 pub use exec::{ExecOutput, ExecRequest};
 pub use limit::ConnectLimit;
 pub use pool::{Pool, PoolStats};
+pub use sftp::Sftp;
 pub use shell::{PtyRequest, ShellEnd, ShellInput, ShellIo, ShellRequest};

@@ -18,6 +18,7 @@ use super::connection::{ChannelError, Connection, client_config, protocol_error}
 use super::exec::{self, ExecOutput, ExecRequest};
 use super::known_hosts::KnownHosts;
 use super::latency::Latency;
+use super::sftp::{self, Sftp};
 use super::shell::{self, ShellEnd, ShellIo, ShellRequest};
 use super::unreachable::Unreachable;
 use super::{ConnectLimit, Destination, SshError, SshSettings};
@@ -183,6 +184,31 @@ impl Pool {
         ended
     }
 
+    /// An SFTP session on a channel of `to`'s pooled connection (connecting
+    /// first if needed, within `timeout`); the connection stays busy, and
+    /// the channel open, until the session is dropped.
+    pub async fn sftp(&self, to: &Destination, timeout: Duration) -> Result<Sftp, SshError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let opening = ExecRequest {
+            command: "(sftp)".into(),
+            stdin: None,
+            timeout,
+        };
+        let (lease, channel, permit, _reused) = self.inner.channel(to, &opening, deadline).await?;
+        let session = tokio::time::timeout_at(deadline, sftp::start(channel, to))
+            .await
+            .map_err(|_| SshError::Timeout {
+                dest: to.clone(),
+                command: "(sftp)".into(),
+                after: timeout,
+            })??;
+        Ok(Sftp {
+            session,
+            _lease: lease,
+            _permit: permit,
+        })
+    }
+
     /// One SSH round trip to `to` on its pooled connection (opened first if
     /// needed, and not counted): a session channel opened and closed, which
     /// the server answers without starting a process.
@@ -270,7 +296,7 @@ impl Drop for Pool {
 }
 
 /// An exec's hold on a connection; the connection counts as busy until dropped.
-struct Lease {
+pub(crate) struct Lease {
     connection: Arc<Connection>,
     pool: Arc<Inner>,
 }

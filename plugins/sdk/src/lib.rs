@@ -32,6 +32,7 @@ pub mod output;
 pub mod remote;
 pub mod settings;
 pub mod terminal;
+pub mod transfer;
 pub mod vms;
 
 /// Raw bindings generated from azlin's WIT; plugin code should not need them.

@@ -268,7 +268,8 @@ impl Fleet {
              MaxStartups 200\n\
              MaxSessions 100\n\
              LogLevel VERBOSE\n\
-             PrintMotd no\n",
+             PrintMotd no\n\
+             Subsystem sftp internal-sftp\n",
             ip = host.ip,
             dir = host.dir.display(),
             keys = self.dir.path().join("authorized_keys").display(),

@@ -104,6 +104,7 @@ async fn run(runtime: &Arc<Runtime>, env: &Env, command: &str) -> (Status, usize
             can_ask: false,
             width: None,
             verbosity: 0,
+            cwd: None,
         },
         config: Arc::new(config),
         paths: env.paths(),

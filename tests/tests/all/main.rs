@@ -12,6 +12,7 @@ mod compat;
 mod connect;
 mod connect_limit;
 mod contract;
+mod cp;
 mod executor;
 mod fleet_commands;
 mod inventory;

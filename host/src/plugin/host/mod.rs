@@ -8,14 +8,15 @@ mod output;
 pub(crate) mod remote;
 mod settings;
 mod terminal;
+mod transfer;
 mod types;
 mod vm_control;
 mod vms;
 
 use super::bindings::{
     cache as cache_wit, host_info as host_info_wit, output as output_wit, remote as remote_wit,
-    settings as settings_wit, terminal as terminal_wit, types as types_wit,
-    vm_control as vm_control_wit, vms as vms_wit,
+    settings as settings_wit, terminal as terminal_wit, transfer as transfer_wit,
+    types as types_wit, vm_control as vm_control_wit, vms as vms_wit,
 };
 use super::state::HostState;
 use wasmtime::component::{HasSelf, Linker};
@@ -34,5 +35,6 @@ pub fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<HostState>> 
     cache_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     settings_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     terminal_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    transfer_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     Ok(linker)
 }
