@@ -351,7 +351,7 @@ impl Runtime {
 }
 
 /// The user's SSH settings, or why they cannot be used.
-fn ssh_settings(config: &Config) -> Result<crate::ssh::SshSettings, String> {
+pub(crate) fn ssh_settings(config: &Config) -> Result<crate::ssh::SshSettings, String> {
     let home = dirs::home_dir().ok_or("cannot find the home directory (set HOME)")?;
     config.ssh(&home).map_err(|error| error.to_string())
 }

@@ -143,8 +143,10 @@ impl Pool {
         started: Instant,
     ) -> Result<ExecOutput, SshError> {
         let deadline = tokio::time::Instant::now() + request.timeout;
-        let (_lease, channel, _channel_permit, reused) =
-            self.inner.channel(to, request, deadline).await?;
+        let (_lease, channel, _channel_permit, reused) = self
+            .inner
+            .channel(to, &request.command, request.timeout, deadline)
+            .await?;
         let finished = exec::run(channel, to, request, deadline).await?;
         Ok(ExecOutput {
             exit_code: finished.exit_code,
@@ -167,16 +169,11 @@ impl Pool {
         io: &mut impl ShellIo,
     ) -> Result<ShellEnd, SshError> {
         let deadline = tokio::time::Instant::now() + connect_timeout;
-        let opening = ExecRequest {
-            command: request
-                .command
-                .clone()
-                .unwrap_or_else(|| "(login shell)".into()),
-            stdin: None,
-            timeout: connect_timeout,
-        };
-        let (lease, channel, _channel_permit, _reused) =
-            self.inner.channel(to, &opening, deadline).await?;
+        let what = request.command.as_deref().unwrap_or("(login shell)");
+        let (lease, channel, _channel_permit, _reused) = self
+            .inner
+            .channel(to, what, connect_timeout, deadline)
+            .await?;
         let ended = shell::run(channel, to, request, io).await;
         if matches!(ended, Ok(ShellEnd::Dropped)) {
             self.inner.forget(to, &lease.connection).await;
@@ -189,12 +186,8 @@ impl Pool {
     /// the channel open, until the session is dropped.
     pub async fn sftp(&self, to: &Destination, timeout: Duration) -> Result<Sftp, SshError> {
         let deadline = tokio::time::Instant::now() + timeout;
-        let opening = ExecRequest {
-            command: "(sftp)".into(),
-            stdin: None,
-            timeout,
-        };
-        let (lease, channel, permit, _reused) = self.inner.channel(to, &opening, deadline).await?;
+        let (lease, channel, permit, _reused) =
+            self.inner.channel(to, "(sftp)", timeout, deadline).await?;
         let session = tokio::time::timeout_at(deadline, sftp::start(channel, to))
             .await
             .map_err(|_| SshError::Timeout {
@@ -311,11 +304,13 @@ impl Drop for Lease {
 impl Inner {
     /// A session channel to `dest` by `deadline`, with the lease and channel
     /// slot that must outlive it, and whether the connection was reused. A
-    /// reused connection that turns out closed is replaced once.
+    /// reused connection that turns out closed is replaced once. `what` and
+    /// `timeout` (the limit `deadline` came from) name a timeout's error.
     async fn channel(
         self: &Arc<Self>,
         dest: &Destination,
-        request: &ExecRequest,
+        what: &str,
+        timeout: Duration,
         deadline: tokio::time::Instant,
     ) -> Result<(Lease, Channel<Msg>, OwnedSemaphorePermit, bool), SshError> {
         let mut replaced = false;
@@ -341,8 +336,8 @@ impl Inner {
                 Err(_) => {
                     return Err(SshError::Timeout {
                         dest: dest.clone(),
-                        command: request.command.clone(),
-                        after: request.timeout,
+                        command: what.to_string(),
+                        after: timeout,
                     });
                 }
             }

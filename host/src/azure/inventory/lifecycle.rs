@@ -6,7 +6,7 @@
 use super::{COMPUTE_API, Inventory, NETWORK_API};
 use crate::azure::AzureError;
 use crate::azure::models::{NetworkInterface, VirtualMachine};
-use crate::cache::{Operation, Pattern};
+use crate::cache::Operation;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
@@ -65,7 +65,7 @@ impl Inventory {
                 }
             }
         }
-        self.forget_everything_listed();
+        self.forget(&[Operation::VmList, Operation::PowerState, Operation::Ips]);
         created
     }
 
@@ -138,7 +138,7 @@ impl Inventory {
         resources: bool,
     ) -> Result<Vec<String>, AzureError> {
         let deleted = self.delete_parts(resource_group, name, resources).await;
-        self.forget_everything_listed();
+        self.forget(&[Operation::VmList, Operation::PowerState, Operation::Ips]);
         deleted
     }
 
@@ -233,22 +233,6 @@ impl Inventory {
             "/subscriptions/{}/resourceGroups/{resource_group}",
             self.client.subscription()
         )
-    }
-
-    /// Drops every cached list of the subscription (VMs, power states,
-    /// addresses) and this run's, whether or not the change went through.
-    fn forget_everything_listed(&self) {
-        self.seen.lock().expect("seen lock").clear();
-        let Some(cache) = &self.cache else {
-            return;
-        };
-        let subscription = self.client.subscription();
-        for operation in [Operation::VmList, Operation::PowerState, Operation::Ips] {
-            let pattern = Pattern::new(operation, &[("subscription", subscription)]);
-            if let Err(error) = cache.invalidate(&pattern) {
-                tracing::warn!("cannot drop cached {}: {error}", operation.name());
-            }
-        }
     }
 }
 

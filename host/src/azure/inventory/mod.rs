@@ -216,6 +216,23 @@ impl Inventory {
         result
     }
 
+    /// Drops the subscription's cached entries of `operations` and the lists
+    /// this run made, whether or not the change that called for it went
+    /// through (a failed change may have gone half through).
+    fn forget(&self, operations: &[Operation]) {
+        self.seen.lock().expect("seen lock").clear();
+        let Some(cache) = &self.cache else {
+            return;
+        };
+        let subscription = self.client.subscription();
+        for &operation in operations {
+            let pattern = Pattern::new(operation, &[("subscription", subscription)]);
+            if let Err(error) = cache.invalidate(&pattern) {
+                tracing::warn!("cannot drop cached {}: {error}", operation.name());
+            }
+        }
+    }
+
     /// Every item of the list at `url`, reduced by `slim` to what the cache keeps.
     async fn slim_list<T: DeserializeOwned, S>(
         &self,

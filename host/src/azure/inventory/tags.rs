@@ -5,7 +5,7 @@
 use super::{COMPUTE_API, Inventory};
 use crate::azure::AzureError;
 use crate::azure::models::VirtualMachine;
-use crate::cache::{Operation, Pattern};
+use crate::cache::Operation;
 use std::collections::BTreeMap;
 
 /// Characters Azure refuses in tag names.
@@ -86,20 +86,8 @@ impl Inventory {
             .client
             .patch::<VirtualMachine>(&url, &serde_json::json!({ "tags": tags }))
             .await;
-        self.forget_lists(&subscription);
+        self.forget(&[Operation::VmList]);
         Ok(patched?.tags.into_iter().collect())
-    }
-
-    /// Drops the cached VM lists of `subscription` and the lists this run
-    /// made, whether or not the change went through.
-    fn forget_lists(&self, subscription: &str) {
-        self.seen.lock().expect("seen lock").clear();
-        if let Some(cache) = &self.cache {
-            let pattern = Pattern::new(Operation::VmList, &[("subscription", subscription)]);
-            if let Err(error) = cache.invalidate(&pattern) {
-                tracing::warn!("cannot drop cached VM lists: {error}");
-            }
-        }
     }
 }
 

@@ -19,7 +19,23 @@ use super::bindings::{
     types as types_wit, vm_control as vm_control_wit, vms as vms_wit,
 };
 use super::state::HostState;
+use std::path::PathBuf;
 use wasmtime::component::{HasSelf, Linker};
+
+impl HostState {
+    /// A local path the user typed, as they meant it: `~/` is their home,
+    /// a relative path is from the directory azlin was started in (not the
+    /// agent's).
+    pub(crate) fn user_path(&self, typed: &str) -> PathBuf {
+        match typed.strip_prefix("~/").zip(dirs::home_dir()) {
+            Some((rest, home)) => home.join(rest),
+            None => {
+                let cwd = self.context.invocation.cwd.clone();
+                cwd.unwrap_or_else(|| ".".into()).join(typed)
+            }
+        }
+    }
+}
 
 /// A linker with WASI (locked down by each run's context) and the interfaces
 /// this host implements.

@@ -8,6 +8,7 @@ use crate::plugin::bindings::types::Error;
 use crate::plugin::state::HostState;
 use crate::runtime::{Event, TerminalInput, TerminalOutput, WindowSize};
 use crate::ssh::{Pool, PtyRequest, ShellEnd, ShellInput, ShellIo, ShellRequest};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -35,7 +36,7 @@ impl Host for HostState {
         let keyed = options
             .key
             .as_deref()
-            .map(|key| Arc::new(keyed_pool(fleet.pool(), key)));
+            .map(|key| Arc::new(keyed_pool(fleet.pool(), self.user_path(key))));
         let fleet = match &keyed {
             Some(pool) => fleet.with_pool(pool.clone()),
             None => fleet,
@@ -65,12 +66,9 @@ impl Host for HostState {
 }
 
 /// A pool like `pool` that logs in with `key` instead (`connect --key`).
-fn keyed_pool(pool: &Pool, key: &str) -> Pool {
+fn keyed_pool(pool: &Pool, key: PathBuf) -> Pool {
     let mut settings = pool.settings().clone();
-    settings.key = match key.strip_prefix("~/").zip(dirs::home_dir()) {
-        Some((rest, home)) => home.join(rest),
-        None => key.into(),
-    };
+    settings.key = key;
     Pool::new(settings)
 }
 

@@ -39,12 +39,6 @@ impl HostState {
         destination: Place,
         options: CopyOptions,
     ) -> Result<Vec<Copied>, Error> {
-        let cwd = self
-            .context
-            .invocation
-            .cwd
-            .clone()
-            .unwrap_or_else(|| ".".into());
         let fleet = self.fleet()?;
         let many = sources.len() > 1;
         let mut copied = Vec::new();
@@ -56,14 +50,14 @@ impl HostState {
                     let Place::Local(local) = source else {
                         return Err(one_side_each());
                     };
-                    let from = local_path(&cwd, &local);
+                    let from = self.user_path(&local);
                     let to = remote_path(&path);
                     let done = upload(&sftp, &from, &to, many, &options, &mut self.output).await?;
                     copied.push(done);
                 }
             }
             Place::Local(local) => {
-                let to = local_path(&cwd, &local);
+                let to = self.user_path(&local);
                 for source in sources {
                     let Place::Remote((host, path)) = source else {
                         return Err(one_side_each());
@@ -108,14 +102,6 @@ fn one_side_each() -> Error {
     )
 }
 
-/// `typed` as the user meant it: `~/` is their home, relative is from `cwd`.
-fn local_path(cwd: &Path, typed: &str) -> PathBuf {
-    match typed.strip_prefix("~/").zip(dirs::home_dir()) {
-        Some((rest, home)) => home.join(rest),
-        None => cwd.join(typed),
-    }
-}
-
 /// A remote path as SFTP takes it: relative paths are from the login
 /// user's home, so `~/x` is `x` and `~` is `.`.
 fn remote_path(typed: &str) -> String {
@@ -123,6 +109,11 @@ fn remote_path(typed: &str) -> String {
         "~" | "~/" => "./".into(),
         _ => typed.strip_prefix("~/").unwrap_or(typed).to_string(),
     }
+}
+
+/// A read or write of `what` that failed.
+fn failed(what: &str, error: impl std::fmt::Display) -> Error {
+    Error::Remote(format!("{what}: {error}"))
 }
 
 /// The last part of a path, for copying into a directory.
@@ -146,7 +137,7 @@ async fn upload(
         .await
         .map_err(|error| match error.kind() {
             std::io::ErrorKind::NotFound => Error::NotFound(format!("{shown}: no such file")),
-            _ => Error::Remote(format!("{shown}: {error}")),
+            _ => failed(&shown, error),
         })?;
     if metadata.is_dir() {
         return Err(Error::InvalidInput(format!(
@@ -172,30 +163,25 @@ async fn upload(
     if options.dry_run {
         return Ok(copied);
     }
-    let remote_error =
-        |what: &str, error: &dyn std::fmt::Display| Error::Remote(format!("{what}: {error}"));
     let part = format!("{target}{PART}");
     let mut reader = tokio::fs::File::open(from)
         .await
-        .map_err(|e| remote_error(&shown, &e))?;
+        .map_err(|e| failed(&shown, e))?;
     let written = async {
         let mut writer = sftp
             .create(part.clone())
             .await
-            .map_err(|e| remote_error(&part, &e))?;
+            .map_err(|e| failed(&part, e))?;
         pump(&mut reader, &mut writer, &shown, metadata.len(), output).await?;
-        writer
-            .shutdown()
-            .await
-            .map_err(|e| remote_error(&part, &e))?;
+        writer.shutdown().await.map_err(|e| failed(&part, e))?;
         if sftp.try_exists(target.clone()).await.unwrap_or(false) {
             sftp.remove_file(target.clone())
                 .await
-                .map_err(|e| remote_error(&target, &e))?;
+                .map_err(|e| failed(&target, e))?;
         }
         sftp.rename(part.clone(), target.clone())
             .await
-            .map_err(|e| remote_error(&target, &e))
+            .map_err(|e| failed(&target, e))
     };
     if let Err(error) = written.await {
         let _ = sftp.remove_file(part).await;
@@ -236,24 +222,19 @@ async fn download(
     if options.dry_run {
         return Ok(copied);
     }
-    let local_error =
-        |what: &str, error: &dyn std::fmt::Display| Error::Remote(format!("{what}: {error}"));
     let mut part = target.clone().into_os_string();
     part.push(PART);
     let part = PathBuf::from(part);
     let written = async {
-        let mut reader = sftp.open(from).await.map_err(|e| local_error(from, &e))?;
+        let mut reader = sftp.open(from).await.map_err(|e| failed(from, e))?;
         let mut writer = tokio::fs::File::create(&part)
             .await
-            .map_err(|e| local_error(&shown, &e))?;
+            .map_err(|e| failed(&shown, e))?;
         pump(&mut reader, &mut writer, from, metadata.len(), output).await?;
-        writer
-            .sync_all()
-            .await
-            .map_err(|e| local_error(&shown, &e))?;
+        writer.sync_all().await.map_err(|e| failed(&shown, e))?;
         tokio::fs::rename(&part, &target)
             .await
-            .map_err(|e| local_error(&shown, &e))
+            .map_err(|e| failed(&shown, e))
     };
     if let Err(error) = written.await {
         let _ = tokio::fs::remove_file(&part).await;
@@ -272,13 +253,18 @@ async fn pump(
 ) -> Result<(), Error> {
     let mut buffer = vec![0u8; CHUNK];
     let mut done = 0u64;
-    let failed = |error: std::io::Error| Error::Remote(format!("{label}: {error}"));
     loop {
-        let read = reader.read(&mut buffer).await.map_err(failed)?;
+        let read = reader
+            .read(&mut buffer)
+            .await
+            .map_err(|e| failed(label, e))?;
         if read == 0 {
             break;
         }
-        writer.write_all(&buffer[..read]).await.map_err(failed)?;
+        writer
+            .write_all(&buffer[..read])
+            .await
+            .map_err(|e| failed(label, e))?;
         done += read as u64;
         let progress = Progress {
             label: label.to_string(),
@@ -287,5 +273,5 @@ async fn pump(
         };
         let _ = output.send(Event::Progress(progress)).await;
     }
-    writer.flush().await.map_err(failed)
+    writer.flush().await.map_err(|e| failed(label, e))
 }

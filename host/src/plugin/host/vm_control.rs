@@ -89,14 +89,8 @@ impl HostState {
     fn creation(&self, vm: NewVm) -> Result<Creation, Error> {
         check_name(&vm.name)?;
         image_reference(&vm.image).map_err(Error::InvalidInput)?;
-        let home = dirs::home_dir().ok_or_else(|| {
-            Error::InvalidInput("cannot find the home directory (set HOME)".into())
-        })?;
-        let ssh = self
-            .context
-            .config
-            .ssh(&home)
-            .map_err(|error| Error::InvalidInput(error.to_string()))?;
+        let ssh =
+            crate::runtime::ssh_settings(&self.context.config).map_err(Error::InvalidInput)?;
         let mut public = ssh.key.clone().into_os_string();
         public.push(".pub");
         let public = std::path::PathBuf::from(public);
