@@ -1,4 +1,5 @@
-//! The one `bindgen!` site: Rust types and traits for azlin's WIT world.
+//! The one `bindgen!` site: Rust types and traits for azlin's WIT world, and
+//! for the frozen 0.1 line served beside it.
 
 wasmtime::component::bindgen!({
     path: "../wit",
@@ -12,3 +13,20 @@ wasmtime::component::bindgen!({
 pub use self::azlin::host::{
     cache, host_info, output, remote, settings, terminal, transfer, types, vm_control, vms,
 };
+
+/// `azlin:host@0.1.1` (`wit/v0.1`), which plugins built before 0.2.0 import.
+/// Its shared types and the `batch` resource are the current ones; the
+/// traits are implemented by handing each call to the current interface.
+pub mod v0_1 {
+    wasmtime::component::bindgen!({
+        path: "../wit/v0.1",
+        world: "azlin:host/command",
+        imports: { default: async | trappable },
+        with: {
+            "azlin:host/types": crate::plugin::bindings::types,
+            "azlin:host/remote.batch": crate::plugin::host::remote::Batch,
+        },
+    });
+
+    pub use self::azlin::host::{cache, host_info, output, remote, vm_control, vms};
+}

@@ -1,6 +1,9 @@
-//! The WIT contract's versions: plugins built against an older minor
-//! version keep running on this host.
+//! The WIT contract's versions: plugins built against the 0.1 line keep
+//! running on this 0.2 host, every 0.1 interface included.
 
+use azlin_sim::Options;
+use azlin_tests::fleet::Fleet;
+use azlin_tests::sim::{azlin, start};
 use azlin_tests::{Env, fixtures};
 use wasmtime::component::Component;
 use wasmtime::{Config, Engine};
@@ -20,7 +23,7 @@ fn azlin_imports(path: &str) -> Vec<String> {
 }
 
 #[test]
-fn a_plugin_built_against_0_1_0_runs_on_a_0_1_2_host() {
+fn a_plugin_built_against_0_1_0_runs_on_a_0_2_host() {
     assert_eq!(
         azlin_imports(fixtures::V010),
         [
@@ -31,8 +34,8 @@ fn a_plugin_built_against_0_1_0_runs_on_a_0_1_2_host() {
         "the fixture really is built against 0.1.0"
     );
     assert!(
-        azlin_imports(fixtures::NORMAL).contains(&"azlin:host/output@0.1.2".to_string()),
-        "plugins built now use 0.1.2"
+        azlin_imports(fixtures::NORMAL).contains(&"azlin:host/output@0.2.0".to_string()),
+        "plugins built now use 0.2.0"
     );
     let env = Env::new();
     env.install(fixtures::V010, "v010");
@@ -43,5 +46,66 @@ fn a_plugin_built_against_0_1_0_runs_on_a_0_1_2_host() {
             "built against 0.1.0, running on azlin {}",
             env!("CARGO_PKG_VERSION")
         )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_built_against_0_1_1_reaches_vms_ssh_the_cache_and_power_on_a_0_2_host() {
+    assert_eq!(
+        azlin_imports(fixtures::V011),
+        [
+            "azlin:host/cache@0.1.1",
+            "azlin:host/host-info@0.1.1",
+            "azlin:host/output@0.1.1",
+            "azlin:host/remote@0.1.1",
+            "azlin:host/types@0.1.1",
+            "azlin:host/vm-control@0.1.1",
+            "azlin:host/vms@0.1.1",
+        ],
+        "the fixture really is built against 0.1.1"
+    );
+    let fleet = Fleet::start(4);
+    let sim = start(Options {
+        vms: 4,
+        addresses: fleet.addresses(),
+        ..Options::default()
+    })
+    .await;
+    let env = Env::reaching(&fleet);
+    env.install(fixtures::V011, "v011");
+
+    let ran = azlin(&env, &sim, &["v011", "-o", "json"]).await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("JSON");
+    let rows = json["vms"].as_array().expect("a vms table");
+    assert_eq!(rows.len(), 4, "{json}");
+    let running = rows.iter().filter(|row| row["state"] == "running").count();
+    assert!(running > 0, "some VM runs: {json}");
+    for row in rows {
+        let expected = if row["state"] == "running" {
+            serde_json::json!("from-v011")
+        } else {
+            serde_json::Value::Null
+        };
+        assert_eq!(row["answer"], expected, "batch answer of {row}");
+    }
+    let checks = &json["checks"];
+    assert_eq!(checks["exec"], "exec-ok", "{json}");
+    assert_eq!(checks["cache"], "v011", "{json}");
+    assert_eq!(checks["json"], true, "{json}");
+    let first = rows
+        .iter()
+        .find(|row| row["state"] == "running")
+        .expect("a running VM");
+    assert_eq!(
+        checks["restarted"],
+        format!("{}: running", first["vm"].as_str().expect("a name")),
+        "{json}"
+    );
+    assert_eq!(
+        sim.state.counts().get("vm.restart"),
+        Some(&1),
+        "{:?}",
+        sim.state.counts()
     );
 }

@@ -1,5 +1,5 @@
-//! The host side of azlin's WIT: one file per interface, and the linker that
-//! joins them with locked-down WASI.
+//! The host side of azlin's WIT: one file per interface, the frozen 0.1 line
+//! handed to them, and the linker that joins them with locked-down WASI.
 
 mod azure_errors;
 mod cache;
@@ -10,6 +10,7 @@ mod settings;
 mod terminal;
 mod transfer;
 mod types;
+mod v0_1;
 mod vm_control;
 mod vms;
 
@@ -52,5 +53,6 @@ pub fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<HostState>> 
     settings_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     terminal_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
     transfer_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    v0_1::add_to_linker(&mut linker)?;
     Ok(linker)
 }

@@ -1,0 +1,259 @@
+//! `azlin:host@0.1.1`, served beside the current package so plugins built
+//! against 0.1 keep linking: every call goes to the current interface's
+//! implementation, its records converted field by field (the shapes are the
+//! same; the Rust types differ because each package version has its own).
+
+use crate::plugin::bindings::types::{Error, PowerState, Value, Vm, VmRef};
+use crate::plugin::bindings::v0_1::{cache, host_info, output, remote, vm_control, vms};
+use crate::plugin::bindings::{
+    cache as current_cache, host_info as current_host_info, output as current_output,
+    remote as current_remote, vm_control as current_vm_control, vms as current_vms,
+};
+use crate::plugin::host::remote::Batch;
+use crate::plugin::state::HostState;
+use wasmtime::component::{HasSelf, Linker, Resource};
+
+/// Adds the 0.1 interfaces to `linker`, under their 0.1.1 names.
+pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    linker.instance("azlin:host/types@0.1.1")?;
+    output::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
+    host_info::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
+    vms::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
+    vm_control::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
+    remote::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
+    cache::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
+    Ok(())
+}
+
+impl output::Host for HostState {
+    async fn begin_table(
+        &mut self,
+        name: String,
+        columns: Vec<output::Column>,
+    ) -> wasmtime::Result<Result<(), Error>> {
+        let columns = columns.into_iter().map(column).collect();
+        current_output::Host::begin_table(self, name, columns).await
+    }
+
+    async fn row(&mut self, cells: Vec<Value>) -> wasmtime::Result<Result<(), Error>> {
+        current_output::Host::row(self, cells).await
+    }
+
+    async fn record(
+        &mut self,
+        name: String,
+        fields: Vec<(String, Value)>,
+    ) -> wasmtime::Result<Result<(), Error>> {
+        current_output::Host::record(self, name, fields).await
+    }
+
+    async fn text(&mut self, line: String) -> wasmtime::Result<()> {
+        current_output::Host::text(self, line).await
+    }
+
+    async fn warn(&mut self, message: String) -> wasmtime::Result<()> {
+        current_output::Host::warn(self, message).await
+    }
+
+    async fn report_progress(&mut self, progress: output::Progress) -> wasmtime::Result<()> {
+        let output::Progress { label, done, total } = progress;
+        let progress = current_output::Progress { label, done, total };
+        current_output::Host::report_progress(self, progress).await
+    }
+
+    async fn end_frame(&mut self) -> wasmtime::Result<()> {
+        current_output::Host::end_frame(self).await
+    }
+
+    async fn confirm(&mut self, question: String) -> wasmtime::Result<Result<bool, Error>> {
+        current_output::Host::confirm(self, question).await
+    }
+}
+
+fn column(column: output::Column) -> current_output::Column {
+    let align = match column.align {
+        output::Align::Left => current_output::Align::Left,
+        output::Align::Right => current_output::Align::Right,
+    };
+    current_output::Column {
+        key: column.key,
+        title: column.title,
+        align,
+    }
+}
+
+impl host_info::Host for HostState {
+    async fn host_version(&mut self) -> wasmtime::Result<String> {
+        current_host_info::Host::host_version(self).await
+    }
+
+    async fn invocation(&mut self) -> wasmtime::Result<host_info::InvocationInfo> {
+        let current = current_host_info::Host::invocation(self).await?;
+        let format = match current.format {
+            current_host_info::OutputFormat::Table => host_info::OutputFormat::Table,
+            current_host_info::OutputFormat::Json => host_info::OutputFormat::Json,
+            current_host_info::OutputFormat::Csv => host_info::OutputFormat::Csv,
+            current_host_info::OutputFormat::Tsv => host_info::OutputFormat::Tsv,
+        };
+        Ok(host_info::InvocationInfo {
+            command: current.command,
+            format,
+            interactive: current.interactive,
+            width: current.width,
+            verbosity: current.verbosity,
+        })
+    }
+
+    async fn now_ms(&mut self) -> wasmtime::Result<u64> {
+        current_host_info::Host::now_ms(self).await
+    }
+
+    async fn config_value(
+        &mut self,
+        key: String,
+    ) -> wasmtime::Result<Result<Option<String>, Error>> {
+        current_host_info::Host::config_value(self, key).await
+    }
+}
+
+impl vms::Host for HostState {
+    async fn list_vms(
+        &mut self,
+        filter: vms::VmFilter,
+    ) -> wasmtime::Result<Result<Vec<Vm>, Error>> {
+        let filter = current_vms::VmFilter {
+            resource_group: filter.resource_group,
+            all_resource_groups: filter.all_resource_groups,
+            include_stopped: filter.include_stopped,
+            name_pattern: filter.name_pattern,
+            tags: filter.tags,
+            refresh: filter.refresh,
+        };
+        current_vms::Host::list_vms(self, filter).await
+    }
+
+    async fn get_vm(
+        &mut self,
+        resource_group: String,
+        name: String,
+    ) -> wasmtime::Result<Result<Vm, Error>> {
+        current_vms::Host::get_vm(self, resource_group, name).await
+    }
+}
+
+impl vm_control::Host for HostState {
+    async fn start(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        current_vm_control::Host::start(self, vm).await
+    }
+
+    async fn stop(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        current_vm_control::Host::stop(self, vm).await
+    }
+
+    async fn deallocate(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        current_vm_control::Host::deallocate(self, vm).await
+    }
+
+    async fn restart(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+        current_vm_control::Host::restart(self, vm).await
+    }
+}
+
+impl remote::Host for HostState {
+    async fn exec(
+        &mut self,
+        target: remote::Target,
+        command: String,
+        options: remote::ExecOptions,
+    ) -> wasmtime::Result<Result<remote::ExecOutput, Error>> {
+        let ran =
+            current_remote::Host::exec(self, to_current(target), command, options_of(options));
+        Ok(ran.await?.map(exec_output))
+    }
+}
+
+impl remote::HostBatch for HostState {
+    async fn new(
+        &mut self,
+        targets: Vec<remote::Target>,
+        command: String,
+        options: remote::ExecOptions,
+        max_workers: Option<u32>,
+    ) -> wasmtime::Result<Resource<Batch>> {
+        let targets = targets.into_iter().map(to_current).collect();
+        let options = options_of(options);
+        current_remote::HostBatch::new(self, targets, command, options, max_workers).await
+    }
+
+    async fn next(
+        &mut self,
+        batch: Resource<Batch>,
+    ) -> wasmtime::Result<Result<Option<remote::BatchResult>, Error>> {
+        let next = current_remote::HostBatch::next(self, batch).await?;
+        Ok(next.map(|result| {
+            result.map(|result| remote::BatchResult {
+                target: from_current(result.target),
+                outcome: result.outcome.map(exec_output),
+            })
+        }))
+    }
+
+    async fn pending(&mut self, batch: Resource<Batch>) -> wasmtime::Result<u32> {
+        current_remote::HostBatch::pending(self, batch).await
+    }
+
+    async fn drop(&mut self, batch: Resource<Batch>) -> wasmtime::Result<()> {
+        current_remote::HostBatch::drop(self, batch).await
+    }
+}
+
+fn to_current(target: remote::Target) -> current_remote::Target {
+    match target {
+        remote::Target::Vm(vm) => current_remote::Target::Vm(vm),
+        remote::Target::Address(address) => current_remote::Target::Address(address),
+    }
+}
+
+fn from_current(target: current_remote::Target) -> remote::Target {
+    match target {
+        current_remote::Target::Vm(vm) => remote::Target::Vm(vm),
+        current_remote::Target::Address(address) => remote::Target::Address(address),
+    }
+}
+
+fn options_of(options: remote::ExecOptions) -> current_remote::ExecOptions {
+    current_remote::ExecOptions {
+        timeout_ms: options.timeout_ms,
+        user: options.user,
+        stdin: options.stdin,
+    }
+}
+
+fn exec_output(output: current_remote::ExecOutput) -> remote::ExecOutput {
+    remote::ExecOutput {
+        exit_code: output.exit_code,
+        stdout: output.stdout,
+        stderr: output.stderr,
+        duration_ms: output.duration_ms,
+        reused_connection: output.reused_connection,
+    }
+}
+
+impl cache::Host for HostState {
+    async fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, Error>> {
+        current_cache::Host::get(self, key).await
+    }
+
+    async fn put(
+        &mut self,
+        key: String,
+        value: Vec<u8>,
+        ttl_seconds: u32,
+    ) -> wasmtime::Result<Result<(), Error>> {
+        current_cache::Host::put(self, key, value, ttl_seconds).await
+    }
+
+    async fn invalidate(&mut self, prefix: String) -> wasmtime::Result<Result<u32, Error>> {
+        current_cache::Host::invalidate(self, prefix).await
+    }
+}
