@@ -1,7 +1,7 @@
 //! Capabilities: what a plugin may reach beyond output and host facts,
 //! derived from the WIT interfaces its component imports.
 
-use super::PluginError;
+use super::{PluginError, contract};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use wasmtime::Engine;
@@ -110,7 +110,17 @@ pub fn required(
     let mut needed = Vec::new();
     for (name, _) in component.component_type().imports(engine) {
         let interface = name.split('@').next().unwrap_or(name);
-        if ALWAYS.contains(&interface) || interface.starts_with("wasi:") {
+        if interface.starts_with("wasi:") {
+            continue;
+        }
+        if interface.starts_with("azlin:host/") && !contract::serves(name) && known(interface) {
+            return Err(PluginError::UnservedVersion {
+                origin: origin.into(),
+                import: name.into(),
+                served: contract::served(),
+            });
+        }
+        if ALWAYS.contains(&interface) {
             continue;
         }
         let capability = Capability::ALL
@@ -125,4 +135,12 @@ pub fn required(
     needed.sort();
     needed.dedup();
     Ok(needed)
+}
+
+/// Whether `interface` (without version) is one of azlin's, in any version.
+fn known(interface: &str) -> bool {
+    ALWAYS.contains(&interface)
+        || Capability::ALL
+            .into_iter()
+            .any(|capability| capability.interface() == interface)
 }

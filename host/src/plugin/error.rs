@@ -29,6 +29,14 @@ pub enum PluginError {
     )]
     UnknownImport { origin: String, interface: String },
     #[error(
+        "plugin {origin} imports {import}, a version of azlin's contract this azlin does not serve (it serves {served})\nhint: rebuild the plugin against this azlin's wit/ (or its azlin-sdk), or use the azlin it was built for"
+    )]
+    UnservedVersion {
+        origin: String,
+        import: String,
+        served: String,
+    },
+    #[error(
         "plugin {origin} needs capability {capability} ({interface}), which this azlin build does not provide yet"
     )]
     CapabilityUnavailable {

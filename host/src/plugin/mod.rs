@@ -5,6 +5,7 @@ pub mod bindings;
 mod builtin;
 mod capabilities;
 mod catalog;
+mod contract;
 pub mod description;
 mod engine;
 mod error;

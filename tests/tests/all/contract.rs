@@ -109,3 +109,28 @@ async fn a_plugin_built_against_0_1_1_reaches_vms_ssh_the_cache_and_power_on_a_0
         sim.state.counts()
     );
 }
+
+#[test]
+fn a_plugin_built_against_a_version_this_host_does_not_serve_is_refused_naming_the_ones_it_does() {
+    assert_eq!(azlin_imports(fixtures::FUTURE), ["azlin:host/vms@0.3.0"]);
+    let env = Env::new();
+    let refused = env
+        .azlin(["plugin", "install", fixtures::FUTURE, "--yes"])
+        .code(1);
+    assert!(
+        refused.stderr.contains(
+            "imports azlin:host/vms@0.3.0, a version of azlin's contract this azlin does not serve (it serves 0.1.0–0.1.1, 0.2.0)"
+        ),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("hint: rebuild the plugin"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        !env.plugin_dir().join("future.wasm").exists(),
+        "nothing installed"
+    );
+}
