@@ -18,8 +18,12 @@ impl Wanted {
     }
 }
 
-/// tmux sessions, one `T name` line each; no tmux server (or no tmux) prints nothing.
-const TMUX: &str = "tmux list-sessions -F 'T #{session_name}' 2>/dev/null";
+/// tmux sessions, one `T name` line each; no tmux server (or no tmux) prints
+/// nothing. The tmux client is started only where a server's socket exists
+/// (`tmux-<uid>/default` under `$TMUX_TMPDIR`, else `/tmp`, where tmux puts
+/// it): on a VM with no sessions the probe starts no process of its own.
+const TMUX: &str = "for s in \"${TMUX_TMPDIR:-/tmp}\"/tmux-*/default; do \
+     test -S \"$s\" && { tmux list-sessions -F 'T #{session_name}'; break; }; done 2>/dev/null";
 
 /// CPU counters 0.2 s apart (CPU % now, not since boot), memory, the root
 /// file system's use, and whether the Azure VM agent (waagent) runs (the
@@ -135,7 +139,7 @@ mod tests {
             tmux: true,
             ..Wanted::default()
         });
-        assert!(tmux.starts_with("tmux list-sessions"), "{tmux}");
+        assert!(tmux.contains("tmux list-sessions"), "{tmux}");
         assert!(!tmux.contains("/proc"), "{tmux}");
         assert!(tmux.ends_with("; true"), "{tmux}");
         let all = command(Wanted {
