@@ -78,8 +78,8 @@ stop_sim
     echo "| --- | ---: |"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "1 000 simulated VMs, about 750 running, whose addresses answer nothing (on this machine a TCP"
-    echo "connect to them succeeds and the SSH banner never comes): \`list -a --all\` with the Tmux column"
+    echo "1 000 simulated VMs, about 750 running, whose addresses have no sshd (what a connection to"
+    echo "them meets varies by machine; see the first warning): \`list -a --all\` with the Tmux column"
     echo "took $cold_silent ms in its own process (each VM gives up after the probe's 5 s, all at once"
     echo "up to the pool's 256 connections); through the agent, the run after one that gave up took"
     echo "$warm_silent ms (the pool remembers silent addresses for 30 s). \`--no-tmux\` makes no SSH attempt."
