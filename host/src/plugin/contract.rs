@@ -2,59 +2,33 @@
 //! built against one it does not is refused with the versions it could use,
 //! not with a linker error.
 
-/// A line of the package the host serves: its newest version and the
-/// interfaces in it.
-struct Line {
-    newest: (u64, u64, u64),
-    interfaces: &'static [&'static str],
-}
-
-/// Every interface of the current package (`wit/`).
-const CURRENT: &[&str] = &[
-    "types",
-    "output",
-    "host-info",
-    "vms",
-    "vm-control",
-    "remote",
-    "cache",
-    "settings",
-    "terminal",
-    "transfer",
+/// Each interface and the line (major, minor) it came in.
+const INTERFACES: [(&str, (u64, u64)); 10] = [
+    ("types", (0, 1)),
+    ("output", (0, 1)),
+    ("host-info", (0, 1)),
+    ("vms", (0, 1)),
+    ("vm-control", (0, 1)),
+    ("remote", (0, 1)),
+    ("cache", (0, 1)),
+    ("settings", (0, 2)),
+    ("terminal", (0, 2)),
+    ("transfer", (0, 2)),
 ];
 
-/// The frozen 0.1 line (`wit/v0.1`).
-const V0_1: &[&str] = &[
-    "types",
-    "output",
-    "host-info",
-    "vms",
-    "vm-control",
-    "remote",
-    "cache",
-];
-
-const LINES: [Line; 2] = [
-    Line {
-        newest: (0, 2, 0),
-        interfaces: CURRENT,
-    },
-    Line {
-        newest: (0, 1, 1),
-        interfaces: V0_1,
-    },
-];
+/// The newest version served of each line, oldest line first: the frozen
+/// 0.1 line (`wit/v0.1`) and the current package (`wit/`).
+const LINES: [(u64, u64, u64); 2] = [(0, 1, 1), (0, 2, 0)];
 
 /// The versions served, for messages: `0.1.0–0.1.1, 0.2.0`.
 pub fn served() -> String {
-    let mut lines: Vec<String> = LINES
+    let lines: Vec<String> = LINES
         .iter()
-        .map(|line| match line.newest {
-            (major, minor, 0) => format!("{major}.{minor}.0"),
-            (major, minor, patch) => format!("{major}.{minor}.0–{major}.{minor}.{patch}"),
+        .map(|&(major, minor, patch)| match patch {
+            0 => format!("{major}.{minor}.0"),
+            _ => format!("{major}.{minor}.0–{major}.{minor}.{patch}"),
         })
         .collect();
-    lines.reverse();
     lines.join(", ")
 }
 
@@ -72,9 +46,12 @@ pub fn serves(import: &str) -> bool {
     let Some(wanted) = parse(version) else {
         return false;
     };
+    let Some(&(_, came_in)) = INTERFACES.iter().find(|(name, _)| *name == interface) else {
+        return false;
+    };
     LINES
         .iter()
-        .any(|line| line.interfaces.contains(&interface) && compatible(wanted, line.newest))
+        .any(|&newest| compatible(wanted, newest) && came_in <= (newest.0, newest.1))
 }
 
 fn compatible(wanted: (u64, u64, u64), newest: (u64, u64, u64)) -> bool {
