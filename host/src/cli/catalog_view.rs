@@ -52,7 +52,7 @@ pub async fn root_command(runtime: &Runtime, full: bool) -> Command {
     let mut root = Cli::command();
     for loaded in plugins(runtime).await {
         let sub = if full {
-            plugin_args::command(&loaded.info)
+            plugin_args::command(&loaded.info, &loaded.info.name)
         } else {
             Command::new(loaded.name.clone()).about(loaded.info.summary.clone())
         };

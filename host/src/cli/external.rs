@@ -50,7 +50,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
             (Some(runtime), loaded.info.clone())
         }
     };
-    let matches = match plugin_args::command(&info).try_get_matches_from(&args) {
+    let matches = match plugin_args::command(&info, &name).try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(error) => {
             error.print()?;
@@ -103,7 +103,7 @@ async fn help(runtime: &Runtime, command: Option<&String>) -> anyhow::Result<u8>
         },
         Err(LoadError::Plugin(error)) => return Err(error.into()),
     };
-    plugin_args::command(&loaded.info).print_long_help()?;
+    plugin_args::command(&loaded.info, command).print_long_help()?;
     Ok(0)
 }
 

@@ -7,10 +7,11 @@ use crate::runtime::Arguments;
 use clap::builder::{PossibleValuesParser, Resettable};
 use clap::{Arg, ArgAction, ArgMatches, Args, Command};
 
-/// The clap command for a plugin, with the global options added.
-pub fn command(info: &CommandInfo) -> Command {
-    let mut command = Command::new(info.name.clone())
-        .bin_name(format!("azlin {}", info.name))
+/// The clap command for a plugin, with the global options added; its usage
+/// line names it as the user typed it (`kill`, an alias of `delete`).
+pub fn command(info: &CommandInfo, typed: &str) -> Command {
+    let mut command = Command::new(typed.to_string())
+        .bin_name(format!("azlin {typed}"))
         .version(info.version.clone())
         .about(info.summary.clone())
         .visible_aliases(info.aliases.clone())

@@ -39,6 +39,31 @@ fn help_for_a_plugin_shows_its_options() {
 }
 
 #[test]
+fn a_command_alias_is_named_as_typed_in_help_and_usage() {
+    let env = Env::new();
+    for args in [&["kill", "--help"][..], &["help", "kill"]] {
+        let help = env.azlin(args).success();
+        assert!(
+            help.stdout.contains("Usage: azlin kill [OPTIONS] <VM>"),
+            "{args:?}: {}",
+            help.stdout
+        );
+    }
+    let missing = env.azlin(["kill"]).code(2);
+    assert!(
+        missing.stderr.contains("Usage: azlin kill <VM>"),
+        "{}",
+        missing.stderr
+    );
+    let delete = env.azlin(["delete", "--help"]).success();
+    assert!(
+        delete.stdout.contains("Usage: azlin delete"),
+        "{}",
+        delete.stdout
+    );
+}
+
+#[test]
 fn an_option_alias_reaches_the_plugin() {
     let env = Env::new();
     env.install(fixtures::NORMAL, "normal");
