@@ -52,19 +52,20 @@ impl Installed {
             ),
         )
         .expect("system policy");
-        let mut lock = Lock::default();
-        lock.plugins.insert(
-            "bench".into(),
-            Pinned {
-                version: "0.1.0".into(),
-                sha256: sha256.clone(),
-                needs: vec!["azure-read".into(), "ssh-exec".into()],
-                grants: vec!["azure-read".into(), "ssh-exec".into()],
-                publisher: Some("bench".into()),
-                enabled: true,
-            },
-        );
-        lock.save(&vetting.lock).expect("lock file");
+        Lock::change(&vetting.lock, |lock| {
+            lock.plugins.insert(
+                "bench".into(),
+                Pinned {
+                    version: "0.1.0".into(),
+                    sha256: sha256.clone(),
+                    needs: vec!["azure-read".into(), "ssh-exec".into()],
+                    grants: vec!["azure-read".into(), "ssh-exec".into()],
+                    publisher: Some("bench".into()),
+                    enabled: true,
+                },
+            );
+        })
+        .expect("lock file");
         Self {
             _dir: dir,
             vetting,

@@ -112,7 +112,7 @@ fn read_all(hosts: &[Host], timeout_ms: u32) -> Result<Vec<Result<Signals, Failu
     let mut readings: Vec<Result<Signals, Failure>> =
         vec![Err(Failure::new("no answer")); hosts.len()];
     let workers = u32::try_from(hosts.len()).unwrap_or(u32::MAX);
-    for result in fleet::fan_out(hosts, signals::COMMAND, &options, Some(workers)) {
+    for result in fleet::fan_out(hosts, &signals::command(), &options, Some(workers)) {
         let (label, outcome) = result?;
         let Ok(index) = label.parse::<usize>() else {
             continue;

@@ -2,11 +2,21 @@
 //! df and systemd (tagged lines, so a login banner cannot confuse it), and
 //! the verdict drawn from them.
 
-/// Load, cores, CPU counters 0.2 s apart, memory, root disk, failed units.
-pub const COMMAND: &str = "echo L $(cat /proc/loadavg); echo N $(getconf _NPROCESSORS_ONLN 2>/dev/null); \
-     echo S0 $(head -n1 /proc/stat); sleep 0.2; echo S1 $(head -n1 /proc/stat); \
-     grep -E '^(MemTotal|MemAvailable):' /proc/meminfo; echo D $(df -P / | tail -n1); \
-     echo F $(systemctl --failed --no-legend --plain 2>/dev/null | wc -l); true";
+use azlin_sdk::saturation;
+
+/// Load and cores; with [`saturation::COMMAND`] after it and failed units
+/// ([`FAILED_UNITS`]) last, the whole command ([`command`]).
+const LOAD: &str = "echo L $(cat /proc/loadavg); echo N $(getconf _NPROCESSORS_ONLN 2>/dev/null)";
+
+/// systemd units in the failed state (none without systemd).
+const FAILED_UNITS: &str =
+    "echo F $(systemctl --failed --no-legend --plain 2>/dev/null | wc -l); true";
+
+/// The one command run on each VM: load, cores, CPU, memory, root disk,
+/// failed units.
+pub fn command() -> String {
+    [LOAD, saturation::COMMAND, FAILED_UNITS].join("; ")
+}
 
 /// What one VM reported.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -73,11 +83,15 @@ impl Signals {
     }
 }
 
-/// Parses [`COMMAND`]'s output; lines it does not know are ignored.
+/// Parses [`command`]'s output; lines it does not know are ignored.
 pub fn parse(output: &str) -> Signals {
-    let mut signals = Signals::default();
-    let (mut before, mut after) = (None, None);
-    let (mut total, mut available) = (None, None);
+    let read = saturation::parse(output);
+    let mut signals = Signals {
+        cpu_percent: read.cpu_percent,
+        mem_percent: read.mem_percent,
+        disk_percent: read.disk_percent,
+        ..Signals::default()
+    };
     for line in output.lines() {
         let Some((tag, rest)) = line.split_once(' ') else {
             continue;
@@ -86,48 +100,11 @@ pub fn parse(output: &str) -> Signals {
         match tag {
             "L" => signals.load = first.and_then(|n| n.parse().ok()),
             "N" => signals.cpus = first.and_then(|n| n.parse().ok()),
-            "S0" => before = ticks(rest),
-            "S1" => after = ticks(rest),
-            "MemTotal:" => total = first.and_then(|n| n.parse::<u64>().ok()),
-            "MemAvailable:" => available = first.and_then(|n| n.parse::<u64>().ok()),
-            "D" => {
-                signals.disk_percent = rest
-                    .split_whitespace()
-                    .find_map(|field| field.strip_suffix('%'))
-                    .and_then(|n| n.parse().ok());
-            }
             "F" => signals.failed_units = first.and_then(|n| n.parse().ok()),
             _ => {}
         }
     }
-    if let (Some((busy0, total0)), Some((busy1, total1))) = (before, after)
-        && total1 > total0
-    {
-        signals.cpu_percent =
-            Some(busy1.saturating_sub(busy0) as f64 * 100.0 / (total1 - total0) as f64);
-    }
-    if let (Some(total), Some(available)) = (total, available)
-        && total > 0
-    {
-        signals.mem_percent = Some(total.saturating_sub(available) as f64 * 100.0 / total as f64);
-    }
     signals
-}
-
-/// Busy and total ticks of a `/proc/stat` `cpu` line.
-fn ticks(line: &str) -> Option<(u64, u64)> {
-    let fields: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .ok()?;
-    if fields.len() < 4 {
-        return None;
-    }
-    let total: u64 = fields.iter().take(8).sum();
-    let idle = fields[3] + fields.get(4).copied().unwrap_or(0);
-    Some((total - idle, total))
 }
 
 #[cfg(test)]

@@ -197,9 +197,9 @@ fn extra_cells(vm: &Vm, extra: &Extra, layout: &Layout) -> Vec<Value> {
                 .into(),
         );
         cells.extend([
-            percent(reading.and_then(|r| r.cpu_percent)),
-            percent(reading.and_then(|r| r.mem_percent)),
-            percent(reading.and_then(|r| r.disk_percent)),
+            percent(reading.and_then(|r| r.saturation.cpu_percent)),
+            percent(reading.and_then(|r| r.saturation.mem_percent)),
+            percent(reading.and_then(|r| r.saturation.disk_percent)),
         ]);
     }
     if layout.wanted.procs {

@@ -30,6 +30,7 @@ mod info;
 pub mod nearest;
 pub mod output;
 pub mod remote;
+pub mod saturation;
 pub mod settings;
 pub mod terminal;
 pub mod transfer;

@@ -67,8 +67,31 @@ impl Lock {
         })
     }
 
+    /// Applies `change` to the file as it is now and writes it back, holding
+    /// an exclusive lock on `plugins.lock.guard` beside it meanwhile, so two
+    /// `azlin plugin` commands at once each keep their change. Returns the
+    /// lock as written.
+    pub fn change(path: &Path, change: impl FnOnce(&mut Lock)) -> Result<Lock, VettingError> {
+        let guard_path = path.with_extension("lock.guard");
+        let held = |source| VettingError::LockWrite {
+            path: guard_path.clone(),
+            source,
+        };
+        let guard = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&guard_path)
+            .map_err(held)?;
+        guard.lock().map_err(held)?;
+        let mut lock = Self::load(path)?;
+        change(&mut lock);
+        lock.save(path)?;
+        Ok(lock)
+    }
+
     /// Writes the lock file atomically.
-    pub fn save(&self, path: &Path) -> Result<(), VettingError> {
+    fn save(&self, path: &Path) -> Result<(), VettingError> {
         let body = toml::to_string(self).map_err(|error| VettingError::LockInvalid {
             path: path.into(),
             message: error.to_string(),
@@ -79,5 +102,44 @@ impl Lock {
                 source,
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pinned(version: &str) -> Pinned {
+        Pinned {
+            version: version.into(),
+            sha256: "0".repeat(64),
+            needs: Vec::new(),
+            grants: Vec::new(),
+            publisher: None,
+            enabled: true,
+        }
+    }
+
+    #[test]
+    fn changes_made_at_once_from_several_threads_are_all_kept() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = Lock::path(dir.path());
+        let writers: Vec<_> = (0..4)
+            .map(|writer| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    for n in 0..25 {
+                        Lock::change(&path, |lock| {
+                            lock.plugins.insert(format!("p{writer}-{n}"), pinned("1"));
+                        })
+                        .expect("a change");
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().expect("a writer");
+        }
+        assert_eq!(Lock::load(&path).expect("the lock").plugins.len(), 100);
     }
 }

@@ -18,7 +18,7 @@ fn files(settings: &Settings) -> (Vetting, Catalog) {
 /// `enable NAME`: refused if the file changed since it was approved.
 pub fn enable(name: &str, settings: &Settings) -> anyhow::Result<Vec<Event>> {
     let (vetting, catalog) = files(settings);
-    let (lock, pinned) = approval(&vetting, &catalog, name)?;
+    let pinned = approval(&vetting, &catalog, name)?;
     let entry = installed_entry(&catalog, name);
     let bytes = entry.read()?;
     if !bytes.sha256.eq_ignore_ascii_case(&pinned.sha256) {
@@ -35,7 +35,6 @@ pub fn enable(name: &str, settings: &Settings) -> anyhow::Result<Vec<Event>> {
     }
     save(
         &vetting,
-        lock,
         name,
         Pinned {
             enabled: true,
@@ -48,10 +47,9 @@ pub fn enable(name: &str, settings: &Settings) -> anyhow::Result<Vec<Event>> {
 /// `disable NAME`.
 pub fn disable(name: &str, settings: &Settings) -> anyhow::Result<Vec<Event>> {
     let (vetting, catalog) = files(settings);
-    let (lock, pinned) = approval(&vetting, &catalog, name)?;
+    let pinned = approval(&vetting, &catalog, name)?;
     save(
         &vetting,
-        lock,
         name,
         Pinned {
             enabled: false,
@@ -81,7 +79,7 @@ fn change_grants(
 ) -> anyhow::Result<Vec<Event>> {
     let changed = capabilities(names).map_err(Usage)?;
     let (vetting, catalog) = files(settings);
-    let (lock, mut pinned) = approval(&vetting, &catalog, name)?;
+    let mut pinned = approval(&vetting, &catalog, name)?;
     for capability in changed {
         let capability = capability.name().to_string();
         pinned.grants.retain(|granted| granted != &capability);
@@ -94,14 +92,14 @@ fn change_grants(
         true => "nothing".to_string(),
         false => pinned.grants.join(", "),
     };
-    save(&vetting, lock, name, pinned)?;
+    save(&vetting, name, pinned)?;
     Ok(vec![Event::Text(format!("'{name}' is granted: {now}"))])
 }
 
 /// `remove NAME`: the file, its signature and its approval.
 pub fn remove(name: &str, settings: &Settings) -> anyhow::Result<Vec<Event>> {
     let (vetting, catalog) = files(settings);
-    let (mut lock, _) = approval(&vetting, &catalog, name)?;
+    approval(&vetting, &catalog, name)?;
     let Origin::File(path) = installed_entry(&catalog, name).origin else {
         unreachable!("an installed entry is a file")
     };
@@ -112,12 +110,15 @@ pub fn remove(name: &str, settings: &Settings) -> anyhow::Result<Vec<Event>> {
             Err(error) => anyhow::bail!("cannot remove {}: {error}", file.display()),
         }
     }
-    lock.plugins.remove(name);
-    lock.save(&vetting.lock)?;
+    Lock::change(&vetting.lock, |lock| {
+        lock.plugins.remove(name);
+    })?;
     Ok(vec![Event::Text(format!("removed '{name}'"))])
 }
 
-fn save(vetting: &Vetting, mut lock: Lock, name: &str, pinned: Pinned) -> anyhow::Result<()> {
-    lock.plugins.insert(name.into(), pinned);
-    Ok(lock.save(&vetting.lock)?)
+fn save(vetting: &Vetting, name: &str, pinned: Pinned) -> anyhow::Result<()> {
+    Lock::change(&vetting.lock, |lock| {
+        lock.plugins.insert(name.into(), pinned);
+    })?;
+    Ok(())
 }

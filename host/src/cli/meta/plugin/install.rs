@@ -5,7 +5,7 @@
 use super::{Usage, capabilities};
 use crate::cli::settings::Settings;
 use crate::plugin::vetting::{
-    self, Kind, Pinned, Signed, Subject, VettingError, check_signature, signature_path,
+    self, Kind, Lock, Pinned, Signed, Subject, VettingError, check_signature, signature_path,
 };
 use crate::plugin::{Capability, Entry, Loaded, Origin};
 use crate::render;
@@ -58,26 +58,24 @@ pub async fn run(request: Request, settings: &Settings) -> anyhow::Result<Vec<Ev
     let target = runtime.catalog().plugin_dir().join(format!("{name}.wasm"));
     place(&request.file, &target, &bytes.bytes)?;
     place_signature(&signature, &signature_path(&target))?;
-    let mut lock = vetting.lock()?;
-    lock.plugins.insert(
-        name.clone(),
-        Pinned {
-            version: loaded.info.version.clone(),
-            sha256: bytes.sha256.clone(),
-            needs: loaded
-                .capabilities
-                .iter()
-                .map(|capability| capability.name().to_string())
-                .collect(),
-            grants: grants
-                .iter()
-                .map(|capability| capability.name().to_string())
-                .collect(),
-            publisher: signed.publisher().map(String::from),
-            enabled: true,
-        },
-    );
-    lock.save(&vetting.lock)?;
+    let pinned = Pinned {
+        version: loaded.info.version.clone(),
+        sha256: bytes.sha256.clone(),
+        needs: loaded
+            .capabilities
+            .iter()
+            .map(|capability| capability.name().to_string())
+            .collect(),
+        grants: grants
+            .iter()
+            .map(|capability| capability.name().to_string())
+            .collect(),
+        publisher: signed.publisher().map(String::from),
+        enabled: true,
+    };
+    let lock = Lock::change(&vetting.lock, |lock| {
+        lock.plugins.insert(name.clone(), pinned);
+    })?;
 
     let subject = Subject {
         name: &name,

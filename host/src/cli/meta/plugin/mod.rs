@@ -10,7 +10,7 @@ mod verify;
 use crate::cli::args::PluginCommand;
 use crate::cli::present;
 use crate::cli::settings::Settings;
-use crate::plugin::vetting::{Lock, Pinned, Vetting};
+use crate::plugin::vetting::{Pinned, Vetting};
 use crate::plugin::{Capability, Catalog, Entry, Origin};
 use crate::render;
 use crate::runtime::Event;
@@ -118,10 +118,10 @@ fn installed_entry(catalog: &Catalog, name: &str) -> Entry {
 
 /// The lock file and the approval of the installed plugin `name`, or the
 /// message saying there is none.
-fn approval(vetting: &Vetting, catalog: &Catalog, name: &str) -> anyhow::Result<(Lock, Pinned)> {
+fn approval(vetting: &Vetting, catalog: &Catalog, name: &str) -> anyhow::Result<Pinned> {
     let lock = vetting.lock()?;
     if let Some(pinned) = lock.plugins.get(name) {
-        return Ok((lock.clone(), pinned.clone()));
+        return Ok(pinned.clone());
     }
     if catalog.is_builtin(name) {
         return Err(Usage(format!(
