@@ -59,6 +59,13 @@ pub fn vms_for_running(running: usize) -> usize {
         .map_or(0, |last| last + 1)
 }
 
+/// VM `index`'s private address: from 10.0.0.4 on (Azure keeps the first
+/// four of a subnet), counting through the octets so no part passes 255.
+fn private_ip(index: usize) -> String {
+    let n = index + 4;
+    format!("10.{}.{}.{}", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff)
+}
+
 impl SimVm {
     fn new(index: usize, group_size: usize) -> Self {
         let mut tags = BTreeMap::new();
@@ -84,12 +91,7 @@ impl SimVm {
             .into(),
             size: SIZES[index % SIZES.len()].0.into(),
             power: initial_power(index).into(),
-            private_ip: format!(
-                "10.{}.{}.{}",
-                (index >> 16) & 0xff,
-                (index >> 8) & 0xff,
-                (index & 0xff) + 4
-            ),
+            private_ip: private_ip(index),
             public_ip: (index % 4 != 1).then(|| {
                 format!(
                     "20.{}.{}.{}",
@@ -167,5 +169,30 @@ mod tests {
         );
         assert_eq!(fleet[3].power, "PowerState/stopped");
         assert_eq!(fleet[4].resource_group, "rg-1");
+    }
+
+    #[test]
+    fn private_addresses_stay_valid_past_the_first_256() {
+        assert_eq!(private_ip(0), "10.0.0.4");
+        assert_eq!(private_ip(251), "10.0.0.255");
+        assert_eq!(private_ip(252), "10.0.1.0");
+        assert_eq!(private_ip(9_999), "10.0.39.19");
+        let fleet = generate(&Options {
+            vms: 1000,
+            ..Options::default()
+        });
+        let mut seen = std::collections::HashSet::new();
+        for vm in &fleet {
+            assert!(
+                vm.private_ip.parse::<std::net::Ipv4Addr>().is_ok(),
+                "{}",
+                vm.private_ip
+            );
+            assert!(
+                seen.insert(vm.private_ip.clone()),
+                "{} twice",
+                vm.private_ip
+            );
+        }
     }
 }

@@ -39,6 +39,9 @@ pub struct GlobalArgs {
     /// Run in this process, not through the background agent
     #[arg(long, global = true)]
     pub no_agent: bool,
+    /// Run under auth profile NAME (~/.azlin/profiles/NAME.json): its subscription and tenant
+    #[arg(long, global = true, value_name = "NAME")]
+    pub auth_profile: Option<String>,
 }
 
 impl GlobalArgs {
@@ -49,6 +52,7 @@ impl GlobalArgs {
             output: later.output.or(self.output),
             config: later.config.or_else(|| self.config.clone()),
             no_agent: self.no_agent || later.no_agent,
+            auth_profile: later.auth_profile.or_else(|| self.auth_profile.clone()),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::args::GlobalArgs;
 use crate::agent::AgentSettings;
-use crate::config::{Config, Paths};
+use crate::config::{AuthProfile, Config, Paths};
 use crate::plugin::Limits;
 use crate::render::Style;
 use crate::runtime::{Format, Invocation};
@@ -26,7 +26,10 @@ impl Settings {
     /// Resolves `global`, reading the config file it names (or the default one).
     pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Self> {
         let paths = Paths::resolve(global.config.clone())?;
-        let config = Config::load(&paths.config_file)?;
+        let mut config = Config::load(&paths.config_file)?;
+        if let Some(name) = &global.auth_profile {
+            config = config.with_profile(AuthProfile::load(&paths.config_dir, name)?);
+        }
         let limits = config.limits()?;
         let mut agent = config.agent()?;
         let no_agent_env =

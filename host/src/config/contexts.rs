@@ -167,6 +167,12 @@ impl Context {
 
 /// A context name that can only be a file name inside `contexts/`.
 pub(super) fn check_name(name: &str) -> Result<(), ConfigError> {
+    check_file_name("context", name)
+}
+
+/// Checks `name` can name a file of its own in a settings folder (a context,
+/// an auth profile): it cannot leave the folder or hide.
+pub(super) fn check_file_name(what: &'static str, name: &str) -> Result<(), ConfigError> {
     let why = if name.is_empty() {
         Some("it is empty")
     } else if name.chars().count() > LONGEST {
@@ -183,7 +189,7 @@ pub(super) fn check_name(name: &str) -> Result<(), ConfigError> {
     };
     match why {
         Some(why) => Err(ConfigError::Name {
-            what: "context",
+            what,
             name: name.into(),
             why,
         }),
@@ -216,13 +222,18 @@ fn marker(config_dir: &Path) -> PathBuf {
 
 /// The names of the context files under `config_dir`.
 fn names_in(config_dir: &Path) -> Vec<String> {
-    std::fs::read_dir(config_dir.join("contexts"))
+    stems_in(&config_dir.join("contexts"), ".toml")
+}
+
+/// The names of the files in `dir` ending in `suffix`, without it.
+pub(super) fn stems_in(dir: &Path, suffix: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
                 .filter_map(|entry| {
                     let name = entry.file_name().into_string().ok()?;
-                    name.strip_suffix(".toml").map(str::to_string)
+                    name.strip_suffix(suffix).map(str::to_string)
                 })
                 .collect()
         })
@@ -230,7 +241,7 @@ fn names_in(config_dir: &Path) -> Vec<String> {
 }
 
 /// Up to three of `names` most like `typed`, the closest first.
-fn nearest(typed: &str, names: &[String]) -> Vec<String> {
+pub(super) fn nearest(typed: &str, names: &[String]) -> Vec<String> {
     let mut scored: Vec<(f64, &String)> = names
         .iter()
         .map(|name| (strsim::jaro_winkler(typed, name), name))

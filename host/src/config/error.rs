@@ -64,6 +64,23 @@ pub enum ConfigError {
         "'{name}' is the active context\nhint: azlin context use OTHER first, or pass --force to delete it and leave no context active"
     )]
     ActiveContext { name: String },
+    #[error(
+        "there is no auth profile '{name}' ({path}){}\nhint: profiles are the JSON files in that folder (subscription_id, tenant_id), as existing azlin's auth setup writes them",
+        nearest_names(nearest)
+    )]
+    NoProfile {
+        name: String,
+        path: PathBuf,
+        nearest: Vec<String>,
+    },
+    #[error(
+        "auth profile {path} is not valid JSON: {message}\nfix the file: it holds subscription_id and tenant_id"
+    )]
+    ProfileParse { path: PathBuf, message: String },
+    #[error(
+        "auth profile '{name}' ({path}) records no subscription_id, so it cannot say which subscription to run against\nhint: add \"subscription_id\": \"<GUID>\" to the file"
+    )]
+    ProfileWithoutSubscription { name: String, path: PathBuf },
     #[error("{what} '{value}' is not a GUID (like 00000000-0000-0000-0000-000000000000)")]
     NotGuid { what: &'static str, value: String },
 }

@@ -1,7 +1,7 @@
 //! `config.toml`: every key optional, unknown keys kept, edits that keep the
 //! user's comments and layout.
 
-use super::ConfigError;
+use super::{AuthProfile, ConfigError};
 use std::path::{Path, PathBuf};
 
 /// Settings of existing azlin that plugins may read through `host-info`.
@@ -32,6 +32,10 @@ pub enum PluginRead {
 pub struct Config {
     path: PathBuf,
     table: toml::Table,
+    /// The auth profile the command line chose (`--auth-profile`); it
+    /// travels with the settings so the agent runs under it too.
+    #[serde(default)]
+    profile: Option<AuthProfile>,
 }
 
 impl Config {
@@ -47,7 +51,21 @@ impl Config {
         Ok(Self {
             path: path.into(),
             table,
+            profile: None,
         })
+    }
+
+    /// This configuration under auth profile `profile`.
+    pub fn with_profile(self, profile: AuthProfile) -> Self {
+        Self {
+            profile: Some(profile),
+            ..self
+        }
+    }
+
+    /// The auth profile chosen for this command, if any.
+    pub fn profile(&self) -> Option<&AuthProfile> {
+        self.profile.as_ref()
     }
 
     /// The file this configuration came from.

@@ -1,5 +1,6 @@
 //! Which subscription, resource group and region a command works in when the
-//! user does not say: the active context first, then `config.toml`.
+//! user does not say: the active context first, then `config.toml`; an auth
+//! profile chosen with `--auth-profile` pins the subscription and tenant.
 
 use super::{Config, ConfigError, Context, Paths};
 
@@ -23,10 +24,17 @@ impl Scope {
             None => (None, Context::default()),
         };
         let from_config = |key: &str| config.string(key).map(str::to_string);
+        let (subscription, tenant) = match config.profile() {
+            Some(profile) => (
+                Some(profile.subscription_id.clone()),
+                profile.tenant_id.clone(),
+            ),
+            None => (context.subscription_id, context.tenant_id),
+        };
         Ok(Self {
             context: name,
-            subscription: context.subscription_id,
-            tenant: context.tenant_id,
+            subscription,
+            tenant,
             resource_group: context
                 .resource_group
                 .or_else(|| from_config("default_resource_group")),

@@ -382,6 +382,65 @@ async fn unknown_vms_and_session_names_exit_2_with_the_nearest_names() {
     );
 }
 
+/// Checks `run` listed VMs having asked ARM under `subscription` only.
+fn asked_only(sim: &Sim, run: &Output, subscription: &str) {
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!names(&json(run)).is_empty(), "{}", run.stdout);
+    let asked: Vec<String> = sim.state.subscriptions().into_keys().collect();
+    assert_eq!(asked, [subscription], "{:?}", sim.state.counts());
+    sim.state.reset_counts();
+}
+
+/// Writes auth profile `name` as existing azlin's `auth setup` does.
+fn write_profile(env: &Env, name: &str, subscription: &str) {
+    let dir = env.config_dir().join("profiles");
+    std::fs::create_dir_all(&dir).expect("profiles dir");
+    std::fs::write(
+        dir.join(format!("{name}.json")),
+        format!(
+            r#"{{"tenant_id": "00000000-0000-0000-0000-0000000000aa", "client_id": "c", "subscription_id": "{subscription}"}}"#
+        ),
+    )
+    .expect("write a profile");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_profile_pins_the_subscription_over_the_active_context_for_that_command_only() {
+    let sim = sim().await;
+    let env = user_with_two_contexts();
+    write_profile(&env, "other", OTHER);
+    let agent = Agent::new(&env, &sim);
+    let in_process = azlin(
+        &env,
+        &sim,
+        &["--auth-profile", "other", "list", "-o", "json"],
+    )
+    .await;
+    asked_only(&sim, &in_process, OTHER);
+    let through_agent = agent
+        .run(&[
+            "list",
+            "-o",
+            "json",
+            "--auth-profile",
+            "other",
+            "--no-cache",
+        ])
+        .await;
+    asked_only(&sim, &through_agent, OTHER);
+    let plain = agent.run(&["list", "-o", "json"]).await;
+    asked_only(&sim, &plain, SUBSCRIPTION);
+
+    let missing = azlin(&env, &sim, &["--auth-profile", "othr", "list"]).await;
+    assert_ne!(missing.code, 0);
+    assert!(
+        missing.stderr.contains("there is no auth profile 'othr'")
+            && missing.stderr.contains("did you mean 'other'"),
+        "{}",
+        missing.stderr
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_contexts_and_tags_exit_2_naming_the_problem() {
     let sim = sim().await;

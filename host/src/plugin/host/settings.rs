@@ -125,9 +125,9 @@ fn wit(name: String, stored: Stored, active: bool) -> Context {
 fn to_wit(error: ConfigError) -> Error {
     let message = error.to_string();
     match error {
-        ConfigError::NoContext { .. } | ConfigError::MissingContext { .. } => {
-            Error::NotFound(message)
-        }
+        ConfigError::NoContext { .. }
+        | ConfigError::MissingContext { .. }
+        | ConfigError::NoProfile { .. } => Error::NotFound(message),
         ConfigError::Read { .. } | ConfigError::Write { .. } | ConfigError::NoHome => {
             Error::Unavailable(message)
         }
@@ -138,6 +138,8 @@ fn to_wit(error: ConfigError) -> Error {
         | ConfigError::SessionTaken { .. }
         | ConfigError::ContextExists { .. }
         | ConfigError::ActiveContext { .. }
+        | ConfigError::ProfileParse { .. }
+        | ConfigError::ProfileWithoutSubscription { .. }
         | ConfigError::NotGuid { .. } => Error::InvalidInput(message),
     }
 }
