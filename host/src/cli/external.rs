@@ -61,7 +61,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
     let settings = Settings::resolve(&global)?;
     let request = RunRequest {
         command: info.name.clone(),
-        arguments: plugin_args::arguments(&info, &matches),
+        arguments: plugin_args::arguments(&info, &matches, &args),
         invocation: settings.invocation(&name),
         config: settings.config.clone(),
         paths: settings.paths.clone(),

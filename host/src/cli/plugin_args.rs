@@ -34,8 +34,23 @@ pub fn command(info: &CommandInfo, typed: &str) -> Command {
     }
 }
 
-/// The arguments a plugin receives, read from clap's matches.
-pub fn arguments(info: &CommandInfo, matches: &ArgMatches) -> Arguments {
+/// The name under which a plugin gets the words typed after `--`, as typed,
+/// when the user typed one: so a plugin can tell `connect -- uptime` (no VM)
+/// from `connect uptime`, which clap's positionals alone cannot.
+pub const SEPARATED: &str = "--";
+
+/// The arguments a plugin receives, read from clap's matches of `typed`
+/// (the command line from the command's name on).
+pub fn arguments(info: &CommandInfo, matches: &ArgMatches, typed: &[String]) -> Arguments {
+    let mut arguments = matched(info, matches);
+    if let Some(at) = typed.iter().position(|word| word == SEPARATED) {
+        let after = typed[at + 1..].to_vec();
+        arguments.values.push((SEPARATED.into(), after));
+    }
+    arguments
+}
+
+fn matched(info: &CommandInfo, matches: &ArgMatches) -> Arguments {
     match matches.subcommand() {
         Some((name, sub_matches)) => {
             let sub = info

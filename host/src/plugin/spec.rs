@@ -10,6 +10,7 @@ pub const RESERVED_LONG: &[&str] = &[
     "verbose",
     "config",
     "auth-profile",
+    "no-agent",
     "help",
     "version",
 ];

@@ -1,11 +1,11 @@
-//! `azlin connect VM [-- COMMAND…]`: the terminal joined to a VM over the
+//! `azlin connect [VM] [-- COMMAND…]`: the terminal joined to a VM over the
 //! host's pooled SSH connection, in the VM's tmux session by default. The
 //! plugin picks the VM and what runs; the host carries the keystrokes.
 
 use azlin_sdk::PowerState;
 use azlin_sdk::prelude::*;
 use azlin_sdk::terminal::{AttachOptions, Destination};
-use azlin_sdk::vms::{reference, session_name};
+use azlin_sdk::vms::{VmFilter, reference, session_name};
 use std::net::IpAddr;
 
 /// Existing azlin's `--max-retries` default.
@@ -21,13 +21,17 @@ impl Command for Connect {
             "Open a terminal on a VM",
         )
         .description(
-            "Joins this terminal to a VM (by VM name, session name or IP address) over the \
-                 pooled SSH connection, attaching to or creating its tmux session (named \
+            "Joins this terminal to a VM (by VM name, session name or IP address; with \
+                 none named, the only running VM) over the pooled SSH connection, attaching to or creating its tmux session (named \
                  for its session name, else the VM) unless --no-tmux. After `--`, runs that \
                  command instead and exits with its status. An interactive session whose \
                  connection drops is opened again, up to --max-retries times.",
         )
-        .positional(Positional::new("vm", "VM", "VM name, session name or IP address").required())
+        .positional(Positional::new(
+            "vm",
+            "VM",
+            "VM name, session name or IP address (default: the only running VM)",
+        ))
         .positional(
             Positional::new(
                 "command",
@@ -65,24 +69,30 @@ impl Command for Connect {
     }
 
     fn run(args: Args) -> Result<(), Failure> {
-        let typed = args.value("vm").unwrap_or_default();
-        let (destination, session) = match typed.parse::<IpAddr>() {
-            Ok(_) => (Destination::Address(typed.to_string()), None),
-            Err(_) => {
-                let vm = vms::find(typed, args.value("resource-group"))?;
+        let typed = Typed::read(&args);
+        let group = args.value("resource-group");
+        let (destination, session) = match typed.vm.map(|vm| (vm, vm.parse::<IpAddr>())) {
+            Some((address, Ok(_))) => (Destination::Address(address.to_string()), None),
+            Some((name, Err(_))) => {
+                let vm = vms::find(name, group)?;
                 ensure_running(&vm, args.flag("yes"))?;
+                let session = session_name(&vm.name).unwrap_or_else(|| vm.name.clone());
+                (Destination::Vm(reference(&vm)), Some(session))
+            }
+            None => {
+                let vm = only_running(group)?;
                 let session = session_name(&vm.name).unwrap_or_else(|| vm.name.clone());
                 (Destination::Vm(reference(&vm)), Some(session))
             }
         };
         // A command given is never run twice behind the user's back.
-        let interactive = args.values("command").is_empty();
+        let interactive = typed.command.is_empty();
         let reconnects = if interactive && !args.flag("no-reconnect") {
             args.parse("max-retries")?.unwrap_or(DEFAULT_RETRIES)
         } else {
             0
         };
-        let command = command(&args, session);
+        let command = command(&args, &typed.command, session);
         let options = AttachOptions {
             command,
             user: args.value("user").map(str::to_string),
@@ -101,8 +111,7 @@ impl Command for Connect {
 /// What runs on the VM: the command after `--`, else the tmux session
 /// (`tmux new-session -A -s NAME`, as azlin users know it), else the login
 /// shell.
-fn command(args: &Args, session: Option<String>) -> Option<String> {
-    let given = args.values("command");
+fn command(args: &Args, given: &[&str], session: Option<String>) -> Option<String> {
     if !given.is_empty() {
         return Some(given.join(" "));
     }
@@ -126,6 +135,58 @@ fn quote(text: &str) -> String {
         text.to_string()
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// What the user typed: the VM, if they named one, and the command after
+/// `--`. Both are positionals, so `connect -- uptime` fills `vm` with
+/// `uptime`; the words after `--` say whether it came after it.
+struct Typed<'a> {
+    vm: Option<&'a str>,
+    command: Vec<&'a str>,
+}
+
+impl<'a> Typed<'a> {
+    fn read(args: &'a Args) -> Self {
+        let vm = args.value("vm");
+        let command = args.values("command");
+        match args.separated() {
+            Some(after) if vm.is_some() && after.len() == command.len() + 1 => Self {
+                vm: None,
+                command: after,
+            },
+            _ => Self { vm, command },
+        }
+    }
+}
+
+/// With no VM named: the one running VM of `group` (or of the
+/// subscription); with none or several, says which there are.
+fn only_running(group: Option<&str>) -> Result<azlin_sdk::Vm, Failure> {
+    let mut running: Vec<azlin_sdk::Vm> = vms::list(&VmFilter {
+        resource_group: group.map(str::to_string),
+        all_resource_groups: group.is_none(),
+        include_stopped: false,
+        name_pattern: None,
+        tags: Vec::new(),
+        refresh: false,
+    })?
+    .into_iter()
+    .filter(|vm| vm.power_state == PowerState::Running)
+    .collect();
+    match running.len() {
+        0 => Err(Failure::new("no VM is running to connect to")
+            .hint("azlin list --all shows the VMs; azlin start NAME starts one")),
+        1 => Ok(running.remove(0)),
+        _ => {
+            let names: Vec<String> = running.iter().map(|vm| vm.name.clone()).collect();
+            Err(Failure::usage(format!(
+                "{} VMs are running; name the one to connect to: {}",
+                names.len(),
+                names.join(", ")
+            ))
+            .hint("azlin connect NAME"))
+        }
     }
 }
 

@@ -50,6 +50,13 @@ impl Args {
             .unwrap_or_default()
     }
 
+    /// The words typed after `--`, as typed, if the user typed `--`: they
+    /// also fill the positionals, and this tells which came after it.
+    pub fn separated(&self) -> Option<Vec<&str>> {
+        self.find("--")
+            .map(|values| values.iter().map(String::as_str).collect())
+    }
+
     /// The value of `name` parsed as `T`, with a usage failure naming the
     /// option if it does not parse.
     pub fn parse<T: FromStr>(&self, name: &str) -> Result<Option<T>, Failure> {

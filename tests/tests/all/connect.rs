@@ -189,6 +189,45 @@ async fn an_unknown_name_is_exit_2_with_the_nearest_names() {
     assert_eq!(fleet.accepted_connections(0), 0);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_vm_named_the_only_running_one_is_joined_and_several_are_listed() {
+    let fleet = Fleet::start(VMS);
+    let sim = start_for(&fleet, VMS).await;
+    let env = Env::reaching(&fleet);
+    let several = azlin(&env, &sim, &["connect", "--", "true"]).await;
+    assert_eq!(several.code, 2, "{}", several.stderr);
+    assert!(
+        several
+            .stderr
+            .contains("2 VMs are running; name the one to connect to: vm-0000, vm-0001"),
+        "{}",
+        several.stderr
+    );
+    assert_eq!(
+        fleet.accepted_connections(0) + fleet.accepted_connections(1),
+        0
+    );
+
+    let stopped = azlin(&env, &sim, &["stop", "vm-0001"]).await;
+    assert_eq!(stopped.code, 0, "{}", stopped.stderr);
+    let only = azlin(&env, &sim, &["connect", "--", "echo", "only-$((6*7))"]).await;
+    assert_eq!(
+        (only.code, only.stdout.as_str()),
+        (0, "only-42\n"),
+        "{}",
+        only.stderr
+    );
+    assert_eq!(fleet.accepted_connections(0), 1, "{}", fleet.log(0));
+
+    let named = azlin(&env, &sim, &["connect", "vm-0000", "--", "echo", "vm-0000"]).await;
+    assert_eq!(
+        (named.code, named.stdout.as_str()),
+        (0, "vm-0000\n"),
+        "a VM named before `--` stays the VM: {}",
+        named.stderr
+    );
+}
+
 /// An interactive session under tmux: sized like the terminal (less
 /// tmux's status line), resized with it, detached (the session lives on),
 /// and the terminal given back as it was.
