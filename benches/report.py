@@ -2,6 +2,7 @@
 """The arithmetic of the benchmark scripts (lib.sh, fleet.sh, agent.sh, e2e.sh).
 
   report.py tree-cpu PID [--self]   CPU seconds of PID's descendants (and PID's own)
+  report.py named-cpu NAME          CPU seconds of every process whose name starts with NAME
   report.py percentiles JSON        "p50 ms (p95)" of a hyperfine export
   report.py median JSON             "median ms (mean … ± σ)" of a hyperfine export
   report.py fleet ROWS TITLE        fleet.sh's table of one set
@@ -21,16 +22,31 @@ import os
 import sys
 
 
-def tree_cpu(root, with_self):
-    """utime+stime+cutime+cstime of every process below root (and root's)."""
-    ticks = os.sysconf("SC_CLK_TCK")
+def process_stats():
+    """(name, parent pid, utime+stime+cutime+cstime ticks) of every process, by pid."""
     stats = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            rest = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            head, rest = open(f"/proc/{pid}/stat").read().rsplit(")", 1)
         except OSError:
             continue
-        stats[int(pid)] = (int(rest[1]), sum(int(field) for field in rest[11:15]))
+        fields = rest.split()
+        name = head.split("(", 1)[1]
+        stats[int(pid)] = (name, int(fields[1]), sum(int(field) for field in fields[11:15]))
+    return stats
+
+
+def named_cpu(prefix):
+    """CPU seconds of the processes whose name starts with prefix (daemons such as
+    tmux servers leave the tree that started them)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(cpu for name, _, cpu in process_stats().values() if name.startswith(prefix)) / ticks
+
+
+def tree_cpu(root, with_self):
+    """utime+stime+cutime+cstime of every process below root (and root's)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    stats = {pid: (ppid, cpu) for pid, (_, ppid, cpu) in process_stats().items()}
     total = stats.get(root, (0, 0))[1] if with_self else 0
     found = [root]
     while found:
@@ -200,6 +216,8 @@ def main(args):
     match args:
         case ["tree-cpu", pid, *rest]:
             print(tree_cpu(int(pid), rest == ["--self"]))
+        case ["named-cpu", prefix]:
+            print(named_cpu(prefix))
         case ["percentiles", export]:
             print(cell(times(export)))
         case ["median", export]:

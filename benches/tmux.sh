@@ -39,6 +39,22 @@ done <"$hosts"
 sessions=$("$azlin" list -o json | python3 -c 'import json,sys; print(sum(len(vm["tmux"] or []) for vm in json.load(sys.stdin)["vms"]))')
 rows+=("| \`azlin list --no-tmux\`, through the warm agent | $(time_it agent-no-tmux "$azlin list --no-tmux") |")
 rows+=("| \`azlin list\` (Tmux column), through the warm agent | $(time_it agent-tmux "$azlin list") |")
+# CPU per warm run, with and without the column: the fleet's sshd tree (the
+# simulator's children), the tmux servers (daemons outside that tree), the agent.
+agent=$(agent_pid)
+cpu_of_runs() {
+    local f0 t0 a0
+    f0=$(python3 "$report" tree-cpu "$sim"); t0=$(python3 "$report" named-cpu tmux)
+    a0=$(python3 "$report" tree-cpu "$agent" --self)
+    for _ in $(seq 40); do "$azlin" "$@" >/dev/null; done
+    python3 -c "import sys; f0, t0, a0, f1, t1, a1 = map(float, sys.argv[1:]); print(f'{(f1 - f0 + t1 - t0) * 25:.1f} {(a1 - a0) * 25:.1f}')" \
+        "$f0" "$t0" "$a0" "$(python3 "$report" tree-cpu "$sim")" "$(python3 "$report" named-cpu tmux)" \
+        "$(python3 "$report" tree-cpu "$agent" --self)"
+}
+read -r fleet_tmux agent_tmux <<<"$(cpu_of_runs list)"
+read -r fleet_plain agent_plain <<<"$(cpu_of_runs list --no-tmux)"
+floor=$(python3 -c "import sys; f, a, b, c, n = map(float, sys.argv[1:]); print(f'{(f - b + a - c) / n:.1f}')" \
+    "$fleet_tmux" "$agent_tmux" "$fleet_plain" "$agent_plain" "$(nproc)")
 # Stopped first: a process of its own would wait for the agent's cache lock.
 stop_agent
 rows+=("| \`azlin list --no-tmux\`, \`--no-agent\` | $(time_it alone-no-tmux "$azlin --no-agent list --no-tmux") |")
@@ -77,6 +93,10 @@ stop_sim
     echo "| what | p50 (p95) |"
     echo "| --- | ---: |"
     printf '%s\n' "${rows[@]}"
+    echo
+    echo "CPU per warm run (40 runs each): with the column the fleet's sshd, shells and tmux burn"
+    echo "$fleet_tmux ms (without: $fleet_plain ms) and the agent $agent_tmux ms (without: $agent_plain ms),"
+    echo "so the column's CPU floor on these $(nproc) cores is $floor ms of wall time."
     echo
     echo "1 000 simulated VMs, about 750 running, whose addresses have no sshd (what a connection to"
     echo "them meets varies by machine; see the first warning): \`list -a --all\` with the Tmux column"
