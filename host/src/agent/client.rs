@@ -6,7 +6,7 @@ use super::wire::{self, Reply, Request, Status};
 use super::{AgentError, Place, identity, spawn};
 use crate::config::{Config, Paths};
 use crate::runtime::{
-    Event, Outcome, RunHandle, RunRequest, Status as RunStatus, Stop, TerminalInput,
+    Answer, Event, Outcome, RunHandle, RunRequest, Status as RunStatus, Stop, TerminalInput,
 };
 use std::io::ErrorKind;
 use std::sync::Arc;
@@ -155,7 +155,7 @@ async fn hello(place: &Place, stream: UnixStream) -> Result<Option<UnixStream>, 
 /// run is dropped.
 async fn speak(
     mut output: OwnedWriteHalf,
-    mut answered: mpsc::Receiver<bool>,
+    mut answered: mpsc::Receiver<Answer>,
     mut typed: mpsc::Receiver<TerminalInput>,
     cancel: Arc<Notify>,
 ) {

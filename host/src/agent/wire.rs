@@ -8,7 +8,7 @@
 use crate::config::{Config, Paths};
 use crate::plugin::Limits;
 use crate::runtime::{
-    Arguments, Event, Invocation, Outcome, ResidentStats, RunRequest, TerminalInput,
+    Answer, Arguments, Event, Invocation, Outcome, ResidentStats, RunRequest, TerminalInput,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,7 @@ pub enum Request {
     },
     Run(Box<RunSpec>),
     /// The answer to the run's latest question.
-    Answer(bool),
+    Answer(Answer),
     /// Ctrl-C: stop the run.
     Cancel,
     /// The terminal's side of a `connect` session.

@@ -6,7 +6,7 @@ use super::log::LogPipe;
 use super::vetting::Scope;
 use crate::azure::Session;
 use crate::config::{Config, Paths};
-use crate::runtime::{Event, Format, Invocation, TerminalInput};
+use crate::runtime::{Answer, Event, Format, Invocation, TerminalInput};
 use crate::ssh::Pool;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -69,7 +69,7 @@ pub struct RunIo {
     /// Output events, in the order the plugin emits them.
     pub events: mpsc::Sender<Event>,
     /// Answers to the run's `Question` events, in order.
-    pub answers: mpsc::Receiver<bool>,
+    pub answers: mpsc::Receiver<Answer>,
     /// The terminal's side of a `connect` session.
     pub terminal: mpsc::Receiver<TerminalInput>,
 }
@@ -117,9 +117,10 @@ impl OutputSink {
         self.io.as_mut().map(|io| (&io.events, &mut io.terminal))
     }
 
-    /// Asks whoever shows the run `question`; `None` if nobody answers.
-    pub async fn ask(&mut self, question: String) -> wasmtime::Result<Option<bool>> {
-        self.send(Event::Question(question)).await?;
+    /// Puts `question` (an [`Event::Question`] or [`Event::Choice`]) to
+    /// whoever shows the run; `None` if nobody answers.
+    pub async fn ask(&mut self, question: Event) -> wasmtime::Result<Option<Answer>> {
+        self.send(question).await?;
         Ok(match &mut self.io {
             Some(io) => io.answers.recv().await,
             None => None,

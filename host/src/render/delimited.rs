@@ -77,6 +77,7 @@ impl Sink for DelimitedSink {
             | Event::Warning(_)
             | Event::Progress(_)
             | Event::Question(_)
+            | Event::Choice { .. }
             | Event::Terminal(_) => Ok(()),
         }
     }

@@ -70,7 +70,11 @@ impl Sink for JsonSink {
                 self.framed = true;
                 self.write_line(out)?;
             }
-            Event::Warning(_) | Event::Progress(_) | Event::Question(_) | Event::Terminal(_) => {}
+            Event::Warning(_)
+            | Event::Progress(_)
+            | Event::Question(_)
+            | Event::Choice { .. }
+            | Event::Terminal(_) => {}
         }
         Ok(())
     }

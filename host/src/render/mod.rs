@@ -12,7 +12,7 @@ mod table;
 mod terminal;
 mod value;
 
-use crate::runtime::{Event, Format, TerminalInput, TerminalOutput};
+use crate::runtime::{Answer, Event, Format, TerminalInput, TerminalOutput};
 use std::io::{self, Write};
 use tokio::sync::mpsc;
 
@@ -57,7 +57,7 @@ trait Sink {
 /// terminal session's keystrokes.
 #[derive(Debug, Clone, Copy)]
 pub struct Replies<'a> {
-    pub answers: &'a mpsc::Sender<bool>,
+    pub answers: &'a mpsc::Sender<Answer>,
     pub terminal: &'a mpsc::Sender<TerminalInput>,
 }
 
@@ -85,9 +85,16 @@ pub async fn render(
             Event::Progress(progress) => bars.update(progress),
             Event::Question(question) => {
                 bars.finish();
-                let answer = prompt::ask(&question, err).await?;
+                let answer = Answer::Confirm(prompt::ask(&question, err).await?);
                 if let Some(replies) = replies {
                     // A run that ended meanwhile no longer needs the answer.
+                    let _ = replies.answers.send(answer).await;
+                }
+            }
+            Event::Choice { question, choices } => {
+                bars.finish();
+                let answer = Answer::Choice(prompt::choose(&question, &choices, err).await?);
+                if let Some(replies) = replies {
                     let _ = replies.answers.send(answer).await;
                 }
             }

@@ -1,4 +1,5 @@
-//! Yes-or-no questions on the terminal, e.g. before `batch stop` acts.
+//! Questions on the terminal: yes or no, e.g. before `batch stop` acts, or
+//! one of a numbered list, e.g. which VM `connect` should join.
 
 use std::io::{self, BufRead, Write};
 use tokio::sync::oneshot;
@@ -9,16 +10,43 @@ use tokio::sync::oneshot;
 pub async fn ask(question: &str, err: &mut dyn Write) -> io::Result<bool> {
     write!(err, "{question} [y/N] ")?;
     err.flush()?;
+    Ok(is_yes(&read_line().await?))
+}
+
+/// Shows `question` and `choices` numbered from 1 on stderr and reads the
+/// number picked; an empty line, or anything but one of the numbers, picks
+/// none. Returns the picked choice's index.
+pub async fn choose(
+    question: &str,
+    choices: &[String],
+    err: &mut dyn Write,
+) -> io::Result<Option<u32>> {
+    writeln!(err, "{question}")?;
+    for (number, choice) in choices.iter().enumerate() {
+        writeln!(err, "  {}) {choice}", number + 1)?;
+    }
+    write!(err, "number (1-{}, Enter for none): ", choices.len())?;
+    err.flush()?;
+    Ok(picked(&read_line().await?, choices.len()))
+}
+
+/// A line from stdin, read on a thread of its own so a Ctrl-C while the
+/// user thinks still reaches the run.
+async fn read_line() -> io::Result<String> {
     let (sender, answer) = oneshot::channel();
     std::thread::spawn(move || {
         let mut line = String::new();
         let read = io::stdin().lock().read_line(&mut line).map(|_| line);
         let _ = sender.send(read);
     });
-    let line = answer
+    answer
         .await
-        .map_err(|_| io::Error::other("the answer was lost"))??;
-    Ok(is_yes(&line))
+        .map_err(|_| io::Error::other("the answer was lost"))?
+}
+
+fn picked(line: &str, choices: usize) -> Option<u32> {
+    let number: usize = line.trim().parse().ok()?;
+    (1..=choices).contains(&number).then(|| (number - 1) as u32)
 }
 
 fn is_yes(line: &str) -> bool {
@@ -27,11 +55,21 @@ fn is_yes(line: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_yes;
+    use super::{is_yes, picked};
 
     #[test]
     fn only_y_or_yes_is_a_yes() {
         assert!(is_yes("y\n") && is_yes("YES\n") && is_yes(" Yes "));
         assert!(!is_yes("\n") && !is_yes("n\n") && !is_yes("yess") && !is_yes(""));
+    }
+
+    #[test]
+    fn a_choice_is_one_of_the_numbers_shown() {
+        assert_eq!(picked("1\n", 3), Some(0));
+        assert_eq!(picked(" 3 ", 3), Some(2));
+        assert_eq!(picked("\n", 3), None);
+        assert_eq!(picked("0", 3), None);
+        assert_eq!(picked("4", 3), None);
+        assert_eq!(picked("vm-1", 3), None);
     }
 }

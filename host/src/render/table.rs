@@ -167,6 +167,7 @@ impl TableSink {
             | Event::Progress(_)
             | Event::Frame
             | Event::Question(_)
+            | Event::Choice { .. }
             | Event::Terminal(_) => {}
         }
         Ok(())

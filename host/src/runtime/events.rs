@@ -52,6 +52,15 @@ pub struct Progress {
 }
 
 /// One piece of output, in the order the command emitted it.
+/// The user's answer to one of a run's questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    /// To an [`Event::Question`]: yes or no.
+    Confirm(bool),
+    /// To an [`Event::Choice`]: the index of the choice picked, if any.
+    Choice(Option<u32>),
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Event {
     /// A table starts; the `Row`s that follow belong to it.
@@ -75,6 +84,12 @@ pub enum Event {
     /// A yes-or-no question for the user; the answer goes back through the
     /// run's answer channel.
     Question(String),
+    /// A question whose answer is one of `choices` (or none); the answer
+    /// goes back through the run's answer channel.
+    Choice {
+        question: String,
+        choices: Vec<String>,
+    },
     /// Terminal traffic of `connect`; not output of the plugin, so not
     /// charged to its budget.
     Terminal(TerminalOutput),
@@ -100,6 +115,9 @@ impl Event {
                         .sum::<usize>()
             }
             Event::Text(text) | Event::Warning(text) | Event::Question(text) => text.len() + 8,
+            Event::Choice { question, choices } => {
+                question.len() + choices.iter().map(|choice| choice.len() + 8).sum::<usize>()
+            }
             Event::Progress(progress) => progress.label.len() + 24,
             Event::Frame => 8,
             Event::Terminal(TerminalOutput::Stdout(bytes) | TerminalOutput::Stderr(bytes)) => {

@@ -7,7 +7,7 @@ mod request;
 mod resident;
 mod terminal;
 
-pub use events::{Align, Column, Event, Progress, Value};
+pub use events::{Align, Answer, Column, Event, Progress, Value};
 pub use outcome::{EXIT_INTERRUPTED, EXIT_STOPPED, Failure, Outcome, Status, Stop};
 pub use request::{Arguments, Format, Invocation, RunRequest};
 pub use resident::{Resident, ResidentStats};
@@ -56,8 +56,9 @@ pub struct RunHandle {
     /// Output events in the order the plugin emitted them. Dropping the
     /// receiver stops the plugin at its next output call.
     pub events: mpsc::Receiver<Event>,
-    /// Answers to the run's `Event::Question`s, one per question, in order.
-    pub answers: mpsc::Sender<bool>,
+    /// Answers to the run's `Event::Question`s and `Event::Choice`s, one per
+    /// question, in order.
+    pub answers: mpsc::Sender<Answer>,
     /// The terminal's side of an `Event::Terminal` session.
     pub terminal: mpsc::Sender<TerminalInput>,
     /// Resolves when the run ends.
@@ -70,7 +71,7 @@ impl RunHandle {
     /// other way (the agent's socket).
     pub fn from_parts(
         events: mpsc::Receiver<Event>,
-        answers: mpsc::Sender<bool>,
+        answers: mpsc::Sender<Answer>,
         terminal: mpsc::Sender<TerminalInput>,
         outcome: JoinHandle<Outcome>,
         cancel: Arc<Notify>,

@@ -161,7 +161,8 @@ impl<'a> Typed<'a> {
 }
 
 /// With no VM named: the one running VM of `group` (or of the
-/// subscription); with none or several, says which there are.
+/// subscription); with several, the one the user picks on a terminal, else
+/// a failure naming them.
 fn only_running(group: Option<&str>) -> Result<azlin_sdk::Vm, Failure> {
     let mut running: Vec<azlin_sdk::Vm> = vms::list(&VmFilter {
         resource_group: group.map(str::to_string),
@@ -180,12 +181,16 @@ fn only_running(group: Option<&str>) -> Result<azlin_sdk::Vm, Failure> {
         1 => Ok(running.remove(0)),
         _ => {
             let names: Vec<String> = running.iter().map(|vm| vm.name.clone()).collect();
-            Err(Failure::usage(format!(
+            let unasked = Failure::usage(format!(
                 "{} VMs are running; name the one to connect to: {}",
                 names.len(),
                 names.join(", ")
             ))
-            .hint("azlin connect NAME"))
+            .hint("azlin connect NAME");
+            match output::choose("Connect to which VM?", &names, unasked)? {
+                Some(index) => Ok(running.swap_remove(index)),
+                None => Err(Failure::new("no VM picked")),
+            }
         }
     }
 }

@@ -104,6 +104,21 @@ pub fn confirm(question: &str, hint: &str) -> Result<bool, Failure> {
     })
 }
 
+/// Asks the user to pick one of `choices`, shown numbered; the index of the
+/// one picked, or `None` if they picked none. Where there is no terminal to
+/// ask on it fails with `unasked`, which should say what to type instead.
+pub fn choose(
+    question: &str,
+    choices: &[String],
+    unasked: Failure,
+) -> Result<Option<usize>, Failure> {
+    match wit::choose(question, choices) {
+        Ok(picked) => Ok(picked.map(|index| index as usize)),
+        Err(HostError::Unavailable(_)) => Err(unasked),
+        Err(other) => Err(other.into()),
+    }
+}
+
 impl From<&str> for Value {
     fn from(text: &str) -> Self {
         Value::Text(text.into())

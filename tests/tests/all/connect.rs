@@ -228,6 +228,50 @@ async fn with_no_vm_named_the_only_running_one_is_joined_and_several_are_listed(
     );
 }
 
+/// Runs `run` (`connect -- echo picked-$((40+2))`, no VM named) on a
+/// terminal, picks choice `number` and checks the command ran and the
+/// terminal came back as it was.
+fn pick_on_terminal(run: Run, number: &str) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut session = on_terminal(run, dir.path());
+    session
+        .exp_string("Connect to which VM?")
+        .expect("the question");
+    session.exp_string("2) vm-0001").expect("the choices");
+    session.exp_string("Enter for none): ").expect("the prompt");
+    session.send_line(number).expect("pick one");
+    session.exp_string("picked-42").expect("the command ran");
+    let (status, restored) = ended(session, dir.path());
+    assert_eq!(status, 0);
+    assert!(restored, "the terminal is as it was");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_vm_named_and_several_running_the_user_picks_one_on_a_terminal() {
+    let fleet = Fleet::start(VMS);
+    let sim = start_for(&fleet, VMS).await;
+    let env = Env::reaching(&fleet);
+    let args = ["connect", "--", "echo", "picked-$((40+2))"];
+    let run = azlin_at(&env, &sim, &args);
+    tokio::task::spawn_blocking(move || pick_on_terminal(run, "2"))
+        .await
+        .expect("the pick in-process");
+    assert_eq!(
+        (fleet.accepted_connections(0), fleet.accepted_connections(1)),
+        (0, 1),
+        "joined the VM picked: {}",
+        fleet.log(1)
+    );
+    let runtime = tempfile::tempdir().expect("a runtime dir");
+    let run = azlin_at(&env, &sim, &args).through_agent(runtime.path());
+    let picked = tokio::task::spawn_blocking(move || pick_on_terminal(run, "1")).await;
+    let _ = azlin_at(&env, &sim, &["agent", "stop"])
+        .through_agent(runtime.path())
+        .output();
+    picked.expect("the pick through the agent");
+    assert_eq!(fleet.accepted_connections(0), 1, "{}", fleet.log(0));
+}
+
 /// An interactive session under tmux: sized like the terminal (less
 /// tmux's status line), resized with it, detached (the session lives on),
 /// and the terminal given back as it was.

@@ -4,7 +4,8 @@
 use crate::plugin::bindings::output::{Align, Column, Host, Progress};
 use crate::plugin::bindings::types::{Error, Value};
 use crate::plugin::state::HostState;
-use crate::runtime::events;
+use crate::runtime::Answer;
+use crate::runtime::events::{self, Event};
 use std::collections::HashSet;
 
 impl Host for HostState {
@@ -101,20 +102,50 @@ impl Host for HostState {
     }
 
     async fn confirm(&mut self, question: String) -> wasmtime::Result<Result<bool, Error>> {
-        if !self.context.invocation.can_ask {
-            return Ok(Err(Error::Unavailable(
-                "cannot ask for confirmation: input or error output is not a terminal".into(),
-            )));
+        Ok(match self.put(Event::Question(question)).await? {
+            Ok(Answer::Confirm(yes)) => Ok(yes),
+            Ok(_) => Err(unanswered()),
+            Err(error) => Err(error),
+        })
+    }
+
+    async fn choose(
+        &mut self,
+        question: String,
+        choices: Vec<String>,
+    ) -> wasmtime::Result<Result<Option<u32>, Error>> {
+        if choices.is_empty() || choices.len() > MOST_CHOICES {
+            return Ok(Err(invalid(format!(
+                "a choice needs 1 to {MOST_CHOICES} choices, not {}",
+                choices.len()
+            ))));
         }
-        Ok(self
-            .output
-            .ask(question)
-            .await?
-            .ok_or_else(|| Error::Unavailable("the question could not be put to the user".into())))
+        Ok(match self.put(Event::Choice { question, choices }).await? {
+            Ok(Answer::Choice(picked)) => Ok(picked),
+            Ok(_) => Err(unanswered()),
+            Err(error) => Err(error),
+        })
     }
 }
 
+/// The most choices one question offers.
+const MOST_CHOICES: usize = 1_000;
+
+fn unanswered() -> Error {
+    Error::Unavailable("the question could not be put to the user".into())
+}
+
 impl HostState {
+    /// Puts a question to the user, if there is a terminal to ask on.
+    async fn put(&mut self, question: Event) -> wasmtime::Result<Result<Answer, Error>> {
+        if !self.context.invocation.can_ask {
+            return Ok(Err(Error::Unavailable(
+                "cannot ask: input or error output is not a terminal".into(),
+            )));
+        }
+        Ok(self.output.ask(question).await?.ok_or_else(unanswered))
+    }
+
     /// Reserves a table or record name for this run.
     fn claim_name(&mut self, name: &str) -> Result<(), Error> {
         if name.is_empty() {
