@@ -70,21 +70,8 @@ impl Command for Connect {
 
     fn run(args: Args) -> Result<(), Failure> {
         let typed = Typed::read(&args);
-        let group = args.value("resource-group");
-        let (destination, session) = match typed.vm.map(|vm| (vm, vm.parse::<IpAddr>())) {
-            Some((address, Ok(_))) => (Destination::Address(address.to_string()), None),
-            Some((name, Err(_))) => {
-                let vm = vms::find(name, group)?;
-                ensure_running(&vm, args.flag("yes"))?;
-                let session = session_name(&vm.name).unwrap_or_else(|| vm.name.clone());
-                (Destination::Vm(reference(&vm)), Some(session))
-            }
-            None => {
-                let vm = only_running(group)?;
-                let session = session_name(&vm.name).unwrap_or_else(|| vm.name.clone());
-                (Destination::Vm(reference(&vm)), Some(session))
-            }
-        };
+        let (destination, session) =
+            destination(typed.vm, args.value("resource-group"), args.flag("yes"))?;
         // A command given is never run twice behind the user's back.
         let interactive = typed.command.is_empty();
         let reconnects = if interactive && !args.flag("no-reconnect") {
@@ -136,6 +123,29 @@ fn quote(text: &str) -> String {
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))
     }
+}
+
+/// Where to attach, and the tmux session named for the VM (none for an
+/// address): the VM typed (started first if the user agrees), else the one
+/// running.
+fn destination(
+    typed: Option<&str>,
+    group: Option<&str>,
+    yes: bool,
+) -> Result<(Destination, Option<String>), Failure> {
+    let vm = match typed {
+        Some(address) if address.parse::<IpAddr>().is_ok() => {
+            return Ok((Destination::Address(address.to_string()), None));
+        }
+        Some(name) => {
+            let vm = vms::find(name, group)?;
+            ensure_running(&vm, yes)?;
+            vm
+        }
+        None => only_running(group)?,
+    };
+    let session = session_name(&vm.name).unwrap_or_else(|| vm.name.clone());
+    Ok((Destination::Vm(reference(&vm)), Some(session)))
 }
 
 /// What the user typed: the VM, if they named one, and the command after
