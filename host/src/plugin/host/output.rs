@@ -120,8 +120,10 @@ impl Host for HostState {
                 choices.len()
             ))));
         }
+        let offered = choices.len();
         Ok(match self.put(Event::Choice { question, choices }).await? {
-            Ok(Answer::Choice(picked)) => Ok(picked),
+            // Whatever answered, the plugin only ever gets an index it offered.
+            Ok(Answer::Choice(picked)) => Ok(picked.filter(|&index| (index as usize) < offered)),
             Ok(_) => Err(unanswered()),
             Err(error) => Err(error),
         })
