@@ -113,7 +113,7 @@ pub fn required(
         if interface.starts_with("wasi:") {
             continue;
         }
-        if interface.starts_with("azlin:host/") && !contract::serves(name) && known(interface) {
+        if contract::knows(interface) && !contract::serves(name) {
             return Err(PluginError::UnservedVersion {
                 origin: origin.into(),
                 import: name.into(),
@@ -135,12 +135,4 @@ pub fn required(
     needed.sort();
     needed.dedup();
     Ok(needed)
-}
-
-/// Whether `interface` (without version) is one of azlin's, in any version.
-fn known(interface: &str) -> bool {
-    ALWAYS.contains(&interface)
-        || Capability::ALL
-            .into_iter()
-            .any(|capability| capability.interface() == interface)
 }

@@ -32,6 +32,14 @@ pub fn served() -> String {
     lines.join(", ")
 }
 
+/// Whether `interface` (`azlin:host/NAME`, no version) is one of azlin's,
+/// in any line.
+pub fn knows(interface: &str) -> bool {
+    interface
+        .strip_prefix("azlin:host/")
+        .is_some_and(|name| INTERFACES.iter().any(|(known, _)| *known == name))
+}
+
 /// Whether `import` (`azlin:host/NAME@VERSION`) is one this host serves: an
 /// interface of a line whose newest version is semver-compatible with and
 /// not older than the one imported (within 0.x the minor version is the
@@ -86,6 +94,12 @@ mod tests {
         assert!(!serves("azlin:host/vms"), "unversioned");
         assert!(!serves("azlin:host/vms@0.2"), "not semver");
         assert!(!serves("azlin:host/nope@0.2.0"));
+    }
+
+    #[test]
+    fn every_interface_of_any_line_is_known_without_its_version() {
+        assert!(knows("azlin:host/vms") && knows("azlin:host/transfer"));
+        assert!(!knows("azlin:host/nope") && !knows("vms") && !knows("wasi:cli/stdin"));
     }
 
     #[test]

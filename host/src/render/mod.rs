@@ -83,18 +83,11 @@ pub async fn render(
         match event {
             Event::Warning(message) => warn(err, &message, style.color_stderr)?,
             Event::Progress(progress) => bars.update(progress),
-            Event::Question(question) => {
+            question @ (Event::Question(_) | Event::Choice { .. }) => {
                 bars.finish();
-                let answer = Answer::Confirm(prompt::ask(&question, err).await?);
+                let answer = prompt::answer(question, err).await?;
                 if let Some(replies) = replies {
                     // A run that ended meanwhile no longer needs the answer.
-                    let _ = replies.answers.send(answer).await;
-                }
-            }
-            Event::Choice { question, choices } => {
-                bars.finish();
-                let answer = Answer::Choice(prompt::choose(&question, &choices, err).await?);
-                if let Some(replies) = replies {
                     let _ = replies.answers.send(answer).await;
                 }
             }

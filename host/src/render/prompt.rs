@@ -1,8 +1,21 @@
 //! Questions on the terminal: yes or no, e.g. before `batch stop` acts, or
 //! one of a numbered list, e.g. which VM `connect` should join.
 
+use crate::runtime::{Answer, Event};
 use std::io::{self, BufRead, Write};
 use tokio::sync::oneshot;
+
+/// Puts `question` (an [`Event::Question`] or [`Event::Choice`]) to the
+/// user and reads their answer.
+pub async fn answer(question: Event, err: &mut dyn Write) -> io::Result<Answer> {
+    match question {
+        Event::Choice { question, choices } => {
+            Ok(Answer::Choice(choose(&question, &choices, err).await?))
+        }
+        Event::Question(question) => Ok(Answer::Confirm(ask(&question, err).await?)),
+        other => Err(io::Error::other(format!("{other:?} is not a question"))),
+    }
+}
 
 /// Asks `question` on stderr and reads the answer from stdin; only `y` or
 /// `yes` (any case) is a yes. The line is read on a thread of its own, so a

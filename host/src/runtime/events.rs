@@ -51,7 +51,6 @@ pub struct Progress {
     pub total: Option<u64>,
 }
 
-/// One piece of output, in the order the command emitted it.
 /// The user's answer to one of a run's questions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Answer {
@@ -61,6 +60,7 @@ pub enum Answer {
     Choice(Option<u32>),
 }
 
+/// One piece of output, in the order the command emitted it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Event {
     /// A table starts; the `Row`s that follow belong to it.

@@ -116,8 +116,8 @@ fn installed_entry(catalog: &Catalog, name: &str) -> Entry {
     }
 }
 
-/// The lock file and the approval of the installed plugin `name`, or the
-/// message saying there is none.
+/// The approval of the installed plugin `name`, or the message saying there
+/// is none.
 fn approval(vetting: &Vetting, catalog: &Catalog, name: &str) -> anyhow::Result<Pinned> {
     let lock = vetting.lock()?;
     if let Some(pinned) = lock.plugins.get(name) {
