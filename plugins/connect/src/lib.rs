@@ -5,7 +5,7 @@
 use azlin_sdk::PowerState;
 use azlin_sdk::prelude::*;
 use azlin_sdk::terminal::{AttachOptions, Destination};
-use azlin_sdk::vms::{VmFilter, reference, session_name};
+use azlin_sdk::vms::{in_scope, reference, session_name};
 use std::net::IpAddr;
 
 /// Existing azlin's `--max-retries` default.
@@ -22,7 +22,8 @@ impl Command for Connect {
         )
         .description(
             "Joins this terminal to a VM (by VM name, session name or IP address; with \
-                 none named, the only running VM) over the pooled SSH connection, attaching to or creating its tmux session (named \
+                 none named, the running one, or the one picked from a list) over the \
+                 pooled SSH connection, attaching to or creating its tmux session (named \
                  for its session name, else the VM) unless --no-tmux. After `--`, runs that \
                  command instead and exits with its status. An interactive session whose \
                  connection drops is opened again, up to --max-retries times.",
@@ -30,7 +31,7 @@ impl Command for Connect {
         .positional(Positional::new(
             "vm",
             "VM",
-            "VM name, session name or IP address (default: the only running VM)",
+            "VM name, session name or IP address (default: the running one)",
         ))
         .positional(
             Positional::new(
@@ -142,7 +143,7 @@ fn destination(
             ensure_running(&vm, yes)?;
             vm
         }
-        None => only_running(group)?,
+        None => running_vm(group)?,
     };
     let session = session_name(&vm.name).unwrap_or_else(|| vm.name.clone());
     Ok((Destination::Vm(reference(&vm)), Some(session)))
@@ -173,18 +174,11 @@ impl<'a> Typed<'a> {
 /// With no VM named: the one running VM of `group` (or of the
 /// subscription); with several, the one the user picks on a terminal, else
 /// a failure naming them.
-fn only_running(group: Option<&str>) -> Result<azlin_sdk::Vm, Failure> {
-    let mut running: Vec<azlin_sdk::Vm> = vms::list(&VmFilter {
-        resource_group: group.map(str::to_string),
-        all_resource_groups: group.is_none(),
-        include_stopped: false,
-        name_pattern: None,
-        tags: Vec::new(),
-        refresh: false,
-    })?
-    .into_iter()
-    .filter(|vm| vm.power_state == PowerState::Running)
-    .collect();
+fn running_vm(group: Option<&str>) -> Result<azlin_sdk::Vm, Failure> {
+    let mut running: Vec<azlin_sdk::Vm> = vms::list(&in_scope(group, false))?
+        .into_iter()
+        .filter(|vm| vm.power_state == PowerState::Running)
+        .collect();
     match running.len() {
         0 => Err(Failure::new("no VM is running to connect to")
             .hint("azlin list --all shows the VMs; azlin start NAME starts one")),

@@ -136,9 +136,9 @@ fn cells(vm: &Vm, signals: &Signals, trip_us: Option<u32>) -> Vec<Value> {
         signals
             .load_per_cpu(vm.vcpus)
             .map_or(Value::Empty, |load| Value::Number(round(load, 100.0))),
-        tenth(signals.cpu_percent),
-        tenth(signals.mem_percent),
-        tenth(signals.disk_percent),
+        tenth(signals.saturation.cpu_percent),
+        tenth(signals.saturation.mem_percent),
+        tenth(signals.saturation.disk_percent),
     ]
 }
 

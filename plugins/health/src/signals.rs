@@ -2,7 +2,7 @@
 //! df and systemd (tagged lines, so a login banner cannot confuse it), and
 //! the verdict drawn from them.
 
-use azlin_sdk::saturation;
+use azlin_sdk::saturation::{self, Saturation};
 
 /// Load and cores; with [`saturation::COMMAND`] after it and failed units
 /// ([`FAILED_UNITS`]) last, the whole command ([`command`]).
@@ -25,9 +25,8 @@ pub struct Signals {
     pub load: Option<f64>,
     /// Online CPUs as the VM sees them.
     pub cpus: Option<u32>,
-    pub cpu_percent: Option<f64>,
-    pub mem_percent: Option<f64>,
-    pub disk_percent: Option<f64>,
+    /// CPU (over the command's 0.2 s), memory and root-disk use.
+    pub saturation: Saturation,
     /// systemd units in the failed state (0 without systemd).
     pub failed_units: Option<u32>,
 }
@@ -68,7 +67,12 @@ impl Signals {
     /// Critical past 95 % saturation or twice as many runnable tasks as
     /// CPUs; a warning past 80 %, one task per CPU, or a failed unit.
     pub fn verdict(&self, fallback_cpus: Option<u32>) -> Verdict {
-        let saturation = [self.cpu_percent, self.mem_percent, self.disk_percent]
+        let Saturation {
+            cpu_percent,
+            mem_percent,
+            disk_percent,
+        } = self.saturation;
+        let saturation = [cpu_percent, mem_percent, disk_percent]
             .into_iter()
             .flatten()
             .fold(0.0_f64, f64::max);
@@ -85,11 +89,8 @@ impl Signals {
 
 /// Parses [`command`]'s output; lines it does not know are ignored.
 pub fn parse(output: &str) -> Signals {
-    let read = saturation::parse(output);
     let mut signals = Signals {
-        cpu_percent: read.cpu_percent,
-        mem_percent: read.mem_percent,
-        disk_percent: read.disk_percent,
+        saturation: saturation::parse(output),
         ..Signals::default()
     };
     for line in output.lines() {
@@ -120,9 +121,9 @@ mod tests {
         let signals = parse(HEALTHY);
         assert_eq!(signals.load, Some(0.5));
         assert_eq!(signals.cpus, Some(2));
-        assert_eq!(signals.cpu_percent, Some(10.0));
-        assert_eq!(signals.mem_percent, Some(40.0));
-        assert_eq!(signals.disk_percent, Some(38.0));
+        assert_eq!(signals.saturation.cpu_percent, Some(10.0));
+        assert_eq!(signals.saturation.mem_percent, Some(40.0));
+        assert_eq!(signals.saturation.disk_percent, Some(38.0));
         assert_eq!(signals.failed_units, Some(0));
         assert_eq!(signals.load_per_cpu(None), Some(0.25));
         assert_eq!(signals.verdict(None), Verdict::Ok);
@@ -132,7 +133,10 @@ mod tests {
     fn saturation_load_and_failed_units_raise_the_verdict() {
         let base = parse(HEALTHY);
         let full_disk = Signals {
-            disk_percent: Some(97.0),
+            saturation: Saturation {
+                disk_percent: Some(97.0),
+                ..base.saturation
+            },
             ..base.clone()
         };
         assert_eq!(full_disk.verdict(None), Verdict::Critical);

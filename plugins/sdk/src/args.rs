@@ -53,8 +53,7 @@ impl Args {
     /// The words typed after `--`, as typed, if the user typed `--`: they
     /// also fill the positionals, and this tells which came after it.
     pub fn separated(&self) -> Option<Vec<&str>> {
-        self.find("--")
-            .map(|values| values.iter().map(String::as_str).collect())
+        self.find("--").map(|_| self.values("--"))
     }
 
     /// The value of `name` parsed as `T`, with a usage failure naming the

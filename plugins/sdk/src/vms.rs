@@ -14,6 +14,19 @@ pub fn list(filter: &VmFilter) -> Result<Vec<Vm>, Failure> {
     Ok(vms::list_vms(filter)?)
 }
 
+/// Every VM of `resource_group`, or of the whole subscription without one;
+/// stopped ones too if `include_stopped`.
+pub fn in_scope(resource_group: Option<&str>, include_stopped: bool) -> VmFilter {
+    VmFilter {
+        resource_group: resource_group.map(str::to_string),
+        all_resource_groups: resource_group.is_none(),
+        include_stopped,
+        name_pattern: None,
+        tags: Vec::new(),
+        refresh: false,
+    }
+}
+
 /// The session name the user gave `vm` (`session_names` in config.toml).
 pub fn session_name(vm: &str) -> Option<String> {
     host::config(&format!("session_names.{vm}")).ok().flatten()
@@ -22,15 +35,7 @@ pub fn session_name(vm: &str) -> Option<String> {
 /// The VM called `name` — its VM name or its session name — in
 /// `resource_group`, or anywhere in the subscription.
 pub fn find(name: &str, resource_group: Option<&str>) -> Result<Vm, Failure> {
-    let filter = VmFilter {
-        resource_group: resource_group.map(str::to_string),
-        all_resource_groups: resource_group.is_none(),
-        include_stopped: true,
-        name_pattern: None,
-        tags: Vec::new(),
-        refresh: false,
-    };
-    let all = list(&filter)?;
+    let all = list(&in_scope(resource_group, true))?;
     let mut matches: Vec<Vm> = all
         .iter()
         .filter(|vm| vm.name.eq_ignore_ascii_case(name))
