@@ -9,7 +9,6 @@ set -euo pipefail
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-counts=("${@:-10 1000}")
 
 # The four requests a miss makes (VMs, power states, NICs, public IPs), by
 # curl in parallel with a token from the simulator's identity endpoint: a
@@ -31,6 +30,8 @@ one_round() {
     done
     echo wait
 }
+
+counts=("${@:-10 1000}")
 read -r -a counts <<<"${counts[*]}"
 
 build_release
@@ -50,9 +51,6 @@ for count in "${counts[@]}"; do
     one_round >"$dir/round.sh"
     hyperfine -N --warmup 2 --runs 15 --export-json "$dir/round.json" \
         "bash $dir/round.sh" >/dev/null 2>&1
-    ratio=$(python3 -c "import json,statistics as s,sys
-p50=lambda f: s.median(json.load(open(f))['results'][0]['times'])
-print(f'{p50(sys.argv[1]) / p50(sys.argv[2]):.2f}')" "$dir/miss.json" "$dir/round.json")
-    echo "| $count | $(python3 "$report" median "$dir/hit.json") | $(python3 "$report" median "$dir/miss.json") | $(python3 "$report" median "$dir/round.json") | $ratio |"
+    echo "| $count | $(python3 "$report" median "$dir/hit.json") | $(python3 "$report" median "$dir/miss.json") | $(python3 "$report" median "$dir/round.json") | $(python3 "$report" ratio "$dir/miss.json" "$dir/round.json") |"
     stop_sim
 done

@@ -5,6 +5,7 @@
   report.py named-cpu NAME          CPU seconds of every process whose name starts with NAME
   report.py percentiles JSON        "p50 ms (p95)" of a hyperfine export
   report.py median JSON             "median ms (mean … ± σ)" of a hyperfine export
+  report.py ratio JSON JSON         the first export's median ÷ the second's, to 2 places
   report.py fleet ROWS TITLE        fleet.sh's table of one set
   report.py commands ROWS MODE…     e2e.sh: azlin commands (labels "command|mode") × modes
   report.py peers AZLIN_ROWS ROWS   e2e.sh: azlin's fan-out beside the peers, with ratios
@@ -224,6 +225,8 @@ def main(args):
             result = times(export)
             median, mean, stddev = (result[key] * 1000 for key in ("median", "mean", "stddev"))
             print(f"{median:.1f} ms (mean {mean:.1f} ± {stddev:.1f})")
+        case ["ratio", first, second]:
+            print(f"{times(first)['median'] / times(second)['median']:.2f}")
         case ["fleet", rows, title]:
             fleet(rows, title)
         case ["commands", rows, *modes]:

@@ -42,14 +42,21 @@ rows+=("| \`azlin list\` (Tmux column), through the warm agent | $(time_it agent
 # CPU per warm run, with and without the column: the fleet's sshd tree (the
 # simulator's children), the tmux servers (daemons outside that tree), the agent.
 agent=$(agent_pid)
-cpu_of_runs() {
-    local f0 t0 a0
-    f0=$(python3 "$report" tree-cpu "$sim"); t0=$(python3 "$report" named-cpu tmux)
-    a0=$(python3 "$report" tree-cpu "$agent" --self)
-    for _ in $(seq 40); do "$azlin" "$@" >/dev/null; done
-    python3 -c "import sys; f0, t0, a0, f1, t1, a1 = map(float, sys.argv[1:]); print(f'{(f1 - f0 + t1 - t0) * 25:.1f} {(a1 - a0) * 25:.1f}')" \
-        "$f0" "$t0" "$a0" "$(python3 "$report" tree-cpu "$sim")" "$(python3 "$report" named-cpu tmux)" \
+cpu_runs=40
+# The fleet's and the agent's CPU seconds now.
+cpu_now() {
+    echo "$(python3 "$report" tree-cpu "$sim") $(python3 "$report" named-cpu tmux)" \
         "$(python3 "$report" tree-cpu "$agent" --self)"
+}
+# Runs `azlin ARGS…` $cpu_runs times; prints the fleet's and the agent's CPU ms per run.
+cpu_of_runs() {
+    local before after
+    before=$(cpu_now)
+    for _ in $(seq "$cpu_runs"); do "$azlin" "$@" >/dev/null; done
+    after=$(cpu_now)
+    python3 -c "import sys
+n = int(sys.argv[1]); f0, t0, a0, f1, t1, a1 = map(float, sys.argv[2:])
+print(f'{(f1 - f0 + t1 - t0) * 1000 / n:.1f} {(a1 - a0) * 1000 / n:.1f}')" "$cpu_runs" $before $after
 }
 read -r fleet_tmux agent_tmux <<<"$(cpu_of_runs list)"
 read -r fleet_plain agent_plain <<<"$(cpu_of_runs list --no-tmux)"
@@ -94,7 +101,7 @@ stop_sim
     echo "| --- | ---: |"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "CPU per warm run (40 runs each): with the column the fleet's sshd, shells and tmux burn"
+    echo "CPU per warm run ($cpu_runs runs each): with the column the fleet's sshd, shells and tmux burn"
     echo "$fleet_tmux ms (without: $fleet_plain ms) and the agent $agent_tmux ms (without: $agent_plain ms),"
     echo "so the column's CPU floor on these $(nproc) cores is $floor ms of wall time."
     echo
