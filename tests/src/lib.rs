@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 pub mod signing;
 pub mod sim;
 mod terminal;
+mod via;
 pub mod wait;
+
+pub use via::Via;
 
 /// The real-sshd fleet and the delay proxy live in the simulator crate.
 pub use azlin_sim::sshd::{delay, fleet};
@@ -210,6 +213,36 @@ impl Run {
             command,
             stdin: self.stdin,
         }
+    }
+
+    /// The same program and environment with other arguments (e.g. to stop
+    /// the agent this run used).
+    pub fn again<I, S>(&self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut command = Command::new(self.command.get_program());
+        command
+            .args(args.into_iter().map(|arg| arg.as_ref().to_string()))
+            .env_clear()
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(dir) = self.command.get_current_dir() {
+            command.current_dir(dir);
+        }
+        self.give_environment(&mut command);
+        Self {
+            command,
+            stdin: None,
+        }
+    }
+
+    /// Runs in `dir` (relative local paths are from here).
+    pub fn current_dir(mut self, dir: &Path) -> Self {
+        self.command.current_dir(dir);
+        self
     }
 
     /// Gives `command` (started with `env_clear`) this run's environment.

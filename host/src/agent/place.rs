@@ -33,12 +33,17 @@ impl Place {
     /// made (mode 700) if missing and refused if anyone else could enter it.
     pub fn current() -> Result<Place, AgentError> {
         let uid = current_uid();
-        let dir = match std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from) {
-            Some(runtime) if runtime.is_absolute() && runtime.is_dir() => runtime.join("azlin"),
-            _ => std::env::temp_dir().join(format!("azlin-{uid}")),
-        };
+        let dir = Self::directory();
         prepare(&dir, uid)?;
         Ok(Place::in_dir(dir, &fingerprint(std::env::vars())))
+    }
+
+    /// The directory this process's user's agents live in (not made).
+    pub fn directory() -> PathBuf {
+        match std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from) {
+            Some(runtime) if runtime.is_absolute() && runtime.is_dir() => runtime.join("azlin"),
+            _ => std::env::temp_dir().join(format!("azlin-{}", current_uid())),
+        }
     }
 
     fn in_dir(dir: PathBuf, fingerprint: &str) -> Place {

@@ -3,7 +3,7 @@
 
 use super::models::{ArmError, AsyncOperation, Page};
 use super::retry::{self, RetryPolicy};
-use super::{AzureError, Endpoint, Tokens};
+use super::{AzureError, Endpoint, Fence, Tokens};
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
@@ -47,6 +47,11 @@ impl ArmClient {
     /// The subscription requests are scoped to.
     pub fn subscription(&self) -> &str {
         &self.subscription
+    }
+
+    /// The absolute URL of `path_and_query` on this client's endpoint.
+    pub fn url(&self, path_and_query: &str) -> String {
+        self.endpoint.join(path_and_query)
     }
 
     /// GETs `path_and_query` (relative to the endpoint) as `T`.
@@ -247,6 +252,9 @@ impl ArmClient {
         url: &str,
         body: Option<Vec<u8>>,
     ) -> Result<Response, AzureError> {
+        if method != Method::GET {
+            Fence::check_current(url)?;
+        }
         let started = Instant::now();
         let mut attempt = 0;
         loop {

@@ -40,6 +40,8 @@ pub enum AzureError {
     Decode { url: String, why: String },
     #[error("Azure sent a link away from the ARM endpoint ({0}); refusing to send the token there")]
     ForeignLink(String),
+    #[error("refusing to send a write to {url}: {why}")]
+    OutOfScope { url: String, why: String },
     #[error("the operation on {target} failed: {status}")]
     Operation { target: String, status: String },
 }

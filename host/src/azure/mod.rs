@@ -5,8 +5,10 @@ mod client;
 mod credential;
 mod endpoint;
 mod error;
+mod fence;
 mod inventory;
 pub mod models;
+pub mod names;
 mod retry;
 mod session;
 mod sizes;
@@ -16,6 +18,7 @@ pub use client::ArmClient;
 pub use credential::{AuthMethod, Tokens};
 pub use endpoint::{Endpoint, PUBLIC_ARM};
 pub use error::AzureError;
+pub use fence::Fence;
 pub use inventory::{
     Inventory, ListScope, NewVm, PowerAction, SlimVm, VmRecord, check_tags, image_reference,
 };

@@ -33,7 +33,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
     // A description cached for these bytes is enough to parse the command
     // line for the agent: no engine is started and no plugin loaded.
     let catalog = Catalog::new(&paths.plugin_dir);
-    let (runtime, info) = match description::cached(&catalog, &paths.cache_dir, &name) {
+    let (runtime, info) = match description::cached(&catalog, &paths, &name) {
         Some(info) => (None, info),
         None => {
             let runtime = Runtime::new(&paths)?;

@@ -3,34 +3,38 @@
 
 use super::args::GlobalArgs;
 use crate::plugin::{CommandInfo, OptionSpec, PositionalSpec};
+use crate::render::neutral;
 use crate::runtime::Arguments;
 use clap::builder::{PossibleValuesParser, Resettable};
+use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Args, Command};
 
 /// The clap command for a plugin, with the global options added; its usage
-/// line names it as the user typed it (`kill`, an alias of `delete`).
+/// line names it as the user typed it (`kill`, an alias of `delete`). Its
+/// text passed `spec::check`, and is neutralised again here all the same.
 pub fn command(info: &CommandInfo, typed: &str) -> Command {
     let mut command = Command::new(typed.to_string())
         .bin_name(format!("azlin {typed}"))
         .version(info.version.clone())
-        .about(info.summary.clone())
+        .about(neutral::line(&info.summary).into_owned())
         .visible_aliases(info.aliases.clone())
         .disable_help_subcommand(true);
     command = with_arguments(command, &info.options, &info.positionals);
     for sub in &info.subcommands {
         let subcommand = Command::new(sub.name.clone())
-            .about(sub.summary.clone())
+            .about(neutral::line(&sub.summary).into_owned())
             .visible_aliases(sub.aliases.clone());
         command = command.subcommand(with_arguments(subcommand, &sub.options, &sub.positionals));
     }
     if !info.subcommands.is_empty() {
         command = command.subcommand_required(true);
     }
-    let command = GlobalArgs::augment_args(command).about(info.summary.clone());
+    let command =
+        GlobalArgs::augment_args(command).about(neutral::line(&info.summary).into_owned());
     if info.description.is_empty() {
         command.long_about(Resettable::Reset)
     } else {
-        command.long_about(info.description.clone())
+        command.long_about(neutral::lines(&info.description).into_owned())
     }
 }
 
@@ -61,13 +65,35 @@ fn matched(info: &CommandInfo, matches: &ArgMatches) -> Arguments {
             Arguments {
                 subcommand: Some(name.into()),
                 values: values(&sub.options, &sub.positionals, sub_matches),
+                typed: typed(&sub.options, &sub.positionals, sub_matches),
             }
         }
         None => Arguments {
             subcommand: None,
             values: values(&info.options, &info.positionals, matches),
+            typed: typed(&info.options, &info.positionals, matches),
         },
     }
+}
+
+/// The values the user typed for `options` and `positionals`, leaving out
+/// the defaults the plugin's description supplied.
+fn typed(
+    options: &[OptionSpec],
+    positionals: &[PositionalSpec],
+    matches: &ArgMatches,
+) -> Vec<String> {
+    let names = options
+        .iter()
+        .filter(|option| option.value_name.is_some())
+        .map(|option| &option.name)
+        .chain(positionals.iter().map(|positional| &positional.name));
+    names
+        .filter(|name| matches.value_source(name) == Some(ValueSource::CommandLine))
+        .filter_map(|name| matches.get_many::<String>(name))
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 fn with_arguments(
@@ -87,7 +113,7 @@ fn with_arguments(
 fn option_arg(option: &OptionSpec) -> Arg {
     let mut arg = Arg::new(option.name.clone())
         .long(option.long.clone())
-        .help(option.help.clone())
+        .help(neutral::line(&option.help).into_owned())
         .visible_aliases(option.aliases.clone());
     if let Some(short) = option.short {
         arg = arg.short(short);
@@ -114,7 +140,7 @@ fn option_arg(option: &OptionSpec) -> Arg {
 
 fn positional_arg(positional: &PositionalSpec) -> Arg {
     let arg = Arg::new(positional.name.clone())
-        .help(positional.help.clone())
+        .help(neutral::line(&positional.help).into_owned())
         .value_name(positional.value_name.clone())
         .required(positional.required);
     // No trailing_var_arg: options after the values (`-o json`) stay

@@ -69,7 +69,8 @@ pub async fn events(events: Vec<Event>, settings: &Settings) -> anyhow::Result<u
     }
 }
 
-/// Prints the outcome's message, and the plugin's log when asked or useful.
+/// Prints the outcome's message, and the plugin's log when asked or useful,
+/// their control characters escaped.
 fn report(outcome: &Outcome, settings: &Settings, err: &mut dyn Write) -> io::Result<()> {
     let show_log =
         settings.verbosity > 0 || matches!(outcome.status, Status::Stopped(Stop::Trap(_)));
@@ -84,7 +85,7 @@ fn report(outcome: &Outcome, settings: &Settings, err: &mut dyn Write) -> io::Re
             .into_iter()
             .rev()
         {
-            writeln!(err, "  {line}")?;
+            writeln!(err, "  {}", render::neutral::line(line))?;
         }
     }
     let message = outcome.to_string();

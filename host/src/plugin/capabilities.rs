@@ -100,15 +100,21 @@ const ALWAYS: [&str; 3] = [
     "azlin:host/host-info",
 ];
 
-/// Capabilities the component's imports require, sorted. Fails on an import
-/// that is neither an azlin interface nor WASI.
-pub fn required(
-    engine: &Engine,
-    component: &Component,
-    origin: &str,
-) -> Result<Vec<Capability>, PluginError> {
+/// The names of the component's imports, as its `.wasm` declares them.
+pub fn imports(engine: &Engine, component: &Component) -> Vec<String> {
+    component
+        .component_type()
+        .imports(engine)
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+/// Capabilities the imports named `imports` require, sorted. Fails on an
+/// import that is neither an azlin interface nor WASI.
+pub fn required(imports: &[String], origin: &str) -> Result<Vec<Capability>, PluginError> {
     let mut needed = Vec::new();
-    for (name, _) in component.component_type().imports(engine) {
+    for name in imports {
+        let name = name.as_str();
         let interface = name.split('@').next().unwrap_or(name);
         if interface.starts_with("wasi:") {
             continue;

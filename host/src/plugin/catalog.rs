@@ -3,6 +3,7 @@
 
 use super::PluginError;
 use super::builtin::{BUILTINS, Builtin};
+use super::reserved;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::fmt;
@@ -111,6 +112,9 @@ impl Catalog {
                 shadowed: false,
             });
         }
+        if reserved::is_reserved(name) {
+            return None;
+        }
         let path = self.plugin_dir.join(format!("{name}.wasm"));
         path.is_file().then(|| Entry {
             name: name.into(),
@@ -138,7 +142,7 @@ impl Catalog {
                 .unwrap_or_default()
                 .to_string_lossy()
                 .into_owned();
-            let shadowed = builtin(&name).is_some();
+            let shadowed = builtin(&name).is_some() || reserved::is_reserved(&name);
             entries.push(Entry {
                 name,
                 origin: Origin::File(path),

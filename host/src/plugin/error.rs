@@ -45,6 +45,14 @@ pub enum PluginError {
         interface: &'static str,
     },
     #[error(
+        "built-in plugin '{name}' needs capabilities {found}, but this azlin build allows it {allowed}\nhint: a built-in's capabilities change only with a reviewed edit of host/src/plugin/builtin.rs; reinstall azlin if you did not build it yourself"
+    )]
+    BuiltinCapabilities {
+        name: String,
+        found: String,
+        allowed: String,
+    },
+    #[error(
         "plugin {origin} is not an azlin command: {why}\nhint: build it with the azlin-sdk crate (see docs/plugins.md)"
     )]
     NotACommand { origin: String, why: String },

@@ -9,7 +9,7 @@ use super::instance;
 use super::limits::Limits;
 use super::precompiled::Precompiled;
 use super::state::{HostState, RunContext};
-use super::{PluginError, description, spec};
+use super::{PluginError, builtin, description, reserved, spec};
 use std::sync::Arc;
 use wasmtime::Engine;
 use wasmtime::component::Linker;
@@ -88,8 +88,12 @@ impl Loader {
     /// Loads `entry`: bytes, component, imports, exports, description.
     pub async fn load(&self, entry: &Entry, bytes: Bytes) -> Result<Loaded, PluginError> {
         let origin = entry.label();
-        let component = self.precompiled.load(&self.engine, &bytes, &origin)?;
-        let capabilities = capabilities::required(&self.engine, &component, &origin)?;
+        let compiled = self.precompiled.load(&self.engine, &bytes, &origin)?;
+        let component = compiled.component;
+        let capabilities = capabilities::required(&compiled.imports, &origin)?;
+        if entry.origin == Origin::Builtin {
+            builtin::check(&entry.name, &capabilities)?;
+        }
         if let Some(&capability) = capabilities
             .iter()
             .find(|needed| !PROVIDED.contains(needed))
@@ -114,6 +118,12 @@ impl Loader {
             origin: origin.clone(),
             why,
         })?;
+        if entry.origin != Origin::Builtin {
+            reserved::check(&info.name, &info.aliases).map_err(|why| PluginError::NotACommand {
+                origin: origin.clone(),
+                why,
+            })?;
+        }
         Ok(Loaded {
             name: entry.name.clone(),
             origin: entry.origin.clone(),
@@ -132,8 +142,8 @@ impl Loader {
         sha256: &str,
         entry: &Entry,
     ) -> Result<CommandInfo, PluginError> {
-        let path = description::path(self.precompiled.cache_dir(), sha256);
-        if let Some(info) = description::read(&path) {
+        let (cache_dir, key) = (self.precompiled.cache_dir(), self.precompiled.host_key());
+        if let Some(info) = key.and_then(|key| description::read(cache_dir, key, sha256)) {
             return Ok(info);
         }
         let origin = entry.label();
@@ -143,8 +153,8 @@ impl Loader {
             origin: origin.clone(),
             why: stop.to_string(),
         })?;
-        if let Ok(json) = serde_json::to_vec(&info)
-            && let Err(error) = crate::config::write_atomically(&path, &json)
+        if let Some(key) = key
+            && let Err(error) = description::write(cache_dir, key, sha256, &info)
         {
             tracing::debug!("cannot cache the description of {origin}: {error}");
         }

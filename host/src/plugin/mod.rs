@@ -1,6 +1,7 @@
 //! Command plugins: finding, precompiling and checking components, the host
 //! side of the WIT, and the limits each run is held to.
 
+mod artifact_proof;
 pub mod bindings;
 mod builtin;
 mod capabilities;
@@ -10,11 +11,15 @@ pub mod description;
 mod engine;
 mod error;
 mod host;
+mod host_key;
 mod instance;
 mod limits;
 mod loader;
+pub mod local_paths;
 mod log;
 mod precompiled;
+pub mod reserved;
+mod seal;
 mod spec;
 mod state;
 pub mod vetting;

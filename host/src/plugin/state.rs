@@ -2,6 +2,7 @@
 //! clock, and where the plugin's output goes.
 
 use super::limits::{GuestClock, LimitExceeded, Limits, OutputBudget, StoreLimiter};
+use super::local_paths::LocalPaths;
 use super::log::LogPipe;
 use super::vetting::Scope;
 use crate::azure::Session;
@@ -38,6 +39,8 @@ pub struct RunContext {
     pub ssh: Option<Result<Arc<Pool>, String>>,
     /// Resource groups and fan-out size the plugin's policy allows.
     pub scope: Scope,
+    /// The local paths the user typed for this run: all a plugin may touch.
+    pub local: LocalPaths,
 }
 
 impl RunContext {
@@ -59,6 +62,7 @@ impl RunContext {
             azure: None,
             ssh: None,
             scope: Scope::default(),
+            local: LocalPaths::default(),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! CSV and TSV for spreadsheets and `cut`: a header of column keys, then
 //! rows; records as `field,value` blocks; blocks separated by an empty line;
 //! text left out. A table that comes again in a later snapshot of a
-//! refreshing command goes on under its first header.
+//! refreshing command goes on under its first header. Text is neutralised
+//! for spreadsheets ([`neutral::spreadsheet`]); numbers are written as they are.
 
-use super::{Sink, value};
-use crate::runtime::Event;
+use super::{Sink, neutral, value};
+use crate::runtime::{Event, Value};
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -47,11 +48,24 @@ impl DelimitedSink {
     }
 }
 
+/// A cell's text: text neutralised and guarded against formulas, numbers
+/// (and yes/no, sizes, durations) as they are.
+fn cell(value: &Value) -> String {
+    let raw = value::raw(value);
+    match value {
+        Value::Text(_) | Value::Texts(_) => neutral::spreadsheet(&raw).into_owned(),
+        _ => raw,
+    }
+}
+
 impl Sink for DelimitedSink {
     fn event(&mut self, event: Event, out: &mut dyn Write) -> io::Result<()> {
         match event {
             Event::Table { name, columns } => {
-                let keys: Vec<String> = columns.into_iter().map(|column| column.key).collect();
+                let keys: Vec<String> = columns
+                    .into_iter()
+                    .map(|column| neutral::spreadsheet(&column.key).into_owned())
+                    .collect();
                 if self.framed && self.headers.get(&name) == Some(&keys) {
                     return Ok(());
                 }
@@ -60,12 +74,13 @@ impl Sink for DelimitedSink {
                 self.headers.insert(name, keys);
                 Ok(())
             }
-            Event::Row(cells) => self.write_record(out, cells.iter().map(value::raw)),
+            Event::Row(cells) => self.write_record(out, cells.iter().map(cell)),
             Event::Record { fields, .. } => {
                 self.start_block(out)?;
                 self.write_record(out, ["field", "value"])?;
                 for (key, field) in &fields {
-                    self.write_record(out, [key.clone(), value::raw(field)])?;
+                    let key = neutral::spreadsheet(key).into_owned();
+                    self.write_record(out, [key, cell(field)])?;
                 }
                 Ok(())
             }

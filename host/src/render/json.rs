@@ -1,9 +1,14 @@
 //! JSON for scripts: one object, a key per table (an array of row objects)
 //! and per record (an object), and `messages` for text lines. A refreshing
 //! command gives one such object per snapshot, each on a line of its own.
+//! Strings stay valid JSON that parses back to what the plugin wrote, with
+//! every control and bidi character escaped (`\u009b`, `\u202e`), not only
+//! the C0 controls JSON requires.
 
-use super::{Sink, value};
+use super::{Sink, neutral, value};
 use crate::runtime::{Column, Event};
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 use serde_json::{Map, Value as Json};
 use std::io::{self, Write};
 
@@ -33,7 +38,7 @@ impl JsonSink {
 
     fn write_line(&mut self, out: &mut dyn Write) -> io::Result<()> {
         let document = self.take_document();
-        serde_json::to_writer(&mut *out, &document)?;
+        write(&mut *out, &document, CompactFormatter)?;
         writeln!(out)
     }
 }
@@ -87,7 +92,148 @@ impl Sink for JsonSink {
             return self.write_line(out);
         }
         let document = self.take_document();
-        serde_json::to_writer_pretty(&mut *out, &document)?;
+        write(&mut *out, &document, PrettyFormatter::new())?;
         writeln!(out)
+    }
+}
+
+/// Writes `document` as JSON laid out by `layout`, escaping what a terminal
+/// would act on.
+fn write<F: Formatter>(
+    out: &mut dyn Write,
+    document: &Map<String, Json>,
+    layout: F,
+) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, Escaping(layout));
+    document.serialize(&mut serializer)?;
+    Ok(())
+}
+
+/// A JSON layout whose strings also escape DEL, the C1 controls and the
+/// bidi characters ([`neutral::is_unsafe`]); serde_json escapes C0 itself.
+struct Escaping<F>(F);
+
+impl<F: Formatter> Formatter for Escaping<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut plain = 0;
+        for (at, c) in fragment.char_indices() {
+            if neutral::is_unsafe(c) {
+                writer.write_all(&fragment.as_bytes()[plain..at])?;
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                plain = at + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[plain..])
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn end_object_key<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_key(writer)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(text: &str, pretty: bool) -> String {
+        let mut document = Map::new();
+        document.insert(text.into(), Json::String(text.into()));
+        let mut out = Vec::new();
+        match pretty {
+            true => write(&mut out, &document, PrettyFormatter::new()),
+            false => write(&mut out, &document, CompactFormatter),
+        }
+        .expect("written");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn c1_and_bidi_characters_are_escaped_and_parse_back() {
+        let hostile = "csi\u{9b}31m \u{202e}rlo \x1b]0;t\x07 del\x7f ok \u{2066}é";
+        for pretty in [false, true] {
+            let json = written(hostile, pretty);
+            assert_eq!(neutral::lines(&json), json, "only layout newlines are raw");
+            assert!(
+                json.contains("\\u009b") && json.contains("\\u202e"),
+                "{json}"
+            );
+            assert!(
+                json.contains("\\u007f") && json.contains("\\u2066"),
+                "{json}"
+            );
+            let parsed: Map<String, Json> = serde_json::from_str(&json).expect("valid JSON");
+            assert_eq!(parsed[hostile], Json::String(hostile.into()), "{json}");
+        }
+    }
+
+    #[test]
+    fn layout_is_serde_jsons_own() {
+        let mut document = Map::new();
+        document.insert("a".into(), serde_json::json!([1, {"b": "c"}]));
+        for pretty in [false, true] {
+            let mut out = Vec::new();
+            let expected = match pretty {
+                true => {
+                    write(&mut out, &document, PrettyFormatter::new()).expect("written");
+                    serde_json::to_string_pretty(&document)
+                }
+                false => {
+                    write(&mut out, &document, CompactFormatter).expect("written");
+                    serde_json::to_string(&document)
+                }
+            };
+            assert_eq!(
+                String::from_utf8(out).expect("UTF-8"),
+                expected.expect("JSON")
+            );
+        }
     }
 }

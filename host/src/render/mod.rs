@@ -1,9 +1,11 @@
 //! Rendering a run's events for people and scripts: a table, JSON, CSV or
-//! TSV on stdout; warnings and progress on stderr.
+//! TSV on stdout; warnings and progress on stderr. Every piece of text,
+//! whoever wrote it, passes [`neutral`] on its way to the terminal.
 
 mod delimited;
 mod grid;
 mod json;
+pub mod neutral;
 mod progress;
 mod prompt;
 pub use prompt::ask;
@@ -112,24 +114,25 @@ pub async fn render(
     out.flush()
 }
 
-/// Prints a warning on stderr.
+/// Prints a warning on stderr, its control characters escaped.
 pub fn warn(err: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
     let label = if color {
         "\x1b[33mwarning:\x1b[0m"
     } else {
         "warning:"
     };
-    writeln!(err, "{label} {message}")
+    writeln!(err, "{label} {}", neutral::lines(message))
 }
 
-/// Prints an error (and its hint lines) on stderr.
+/// Prints an error (and its hint lines) on stderr, its control characters
+/// escaped: a plugin's failure, panic and trap messages come here.
 pub fn error(err: &mut dyn Write, message: &str, color: bool) -> io::Result<()> {
     let label = if color {
         "\x1b[1;31merror:\x1b[0m"
     } else {
         "error:"
     };
-    writeln!(err, "{label} {message}")
+    writeln!(err, "{label} {}", neutral::lines(message))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Progress bars on an interactive stderr, one per label.
+//! Progress bars on an interactive stderr, one per label (shown neutralised).
 
+use super::neutral;
 use crate::runtime::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -27,7 +28,7 @@ impl Bars {
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style.progress_chars("=> "));
             }
-            bar.set_message(progress.label.clone());
+            bar.set_message(neutral::line(&progress.label).into_owned());
             bar
         });
         if let Some(total) = progress.total {

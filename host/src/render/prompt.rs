@@ -1,6 +1,7 @@
 //! Questions on the terminal: yes or no, e.g. before `batch stop` acts, or
 //! one of a numbered list, e.g. which VM `connect` should join.
 
+use super::neutral;
 use crate::runtime::{Answer, Event};
 use std::io::{self, BufRead, Write};
 use tokio::sync::oneshot;
@@ -17,26 +18,28 @@ pub async fn answer(question: Event, err: &mut dyn Write) -> io::Result<Answer> 
     }
 }
 
-/// Asks `question` on stderr and reads the answer from stdin; only `y` or
-/// `yes` (any case) is a yes. The line is read on a thread of its own, so a
-/// Ctrl-C while the user thinks still reaches the run.
+/// Asks `question` on stderr (on one line, its control characters
+/// escaped) and reads the answer from stdin; only `y` or `yes` (any case)
+/// is a yes. The line is read on a thread of its own, so a Ctrl-C while the
+/// user thinks still reaches the run.
 pub async fn ask(question: &str, err: &mut dyn Write) -> io::Result<bool> {
-    write!(err, "{question} [y/N] ")?;
+    write!(err, "{} [y/N] ", neutral::line(question))?;
     err.flush()?;
     Ok(is_yes(&read_line().await?))
 }
 
-/// Shows `question` and `choices` numbered from 1 on stderr and reads the
-/// number picked; an empty line, or anything but one of the numbers, picks
-/// none. Returns the picked choice's index.
+/// Shows `question` and `choices` numbered from 1 on stderr (each on one
+/// line, its control characters escaped) and reads the number picked; an
+/// empty line, or anything but one of the numbers, picks none. Returns the
+/// picked choice's index.
 pub async fn choose(
     question: &str,
     choices: &[String],
     err: &mut dyn Write,
 ) -> io::Result<Option<u32>> {
-    writeln!(err, "{question}")?;
+    writeln!(err, "{}", neutral::line(question))?;
     for (number, choice) in choices.iter().enumerate() {
-        writeln!(err, "  {}) {choice}", number + 1)?;
+        writeln!(err, "  {}) {}", number + 1, neutral::line(choice))?;
     }
     write!(err, "number (1-{}, Enter for none): ", choices.len())?;
     err.flush()?;

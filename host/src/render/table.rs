@@ -2,10 +2,12 @@
 //! on a terminal, snapshots of a refreshing command drawn in place.
 
 use super::screen::Screen;
-use super::{Sink, Style, grid, value};
+use super::{Sink, Style, grid, neutral, value};
 use crate::runtime::{Align, Column, Event, Value};
 use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
+use std::borrow::Cow;
 use std::io::{self, Write};
+use unicode_width::UnicodeWidthStr;
 
 /// Buffers the current table (its widths depend on every row) and writes
 /// everything else in order.
@@ -79,34 +81,38 @@ impl TableSink {
         let Some((columns, rows)) = self.current.take() else {
             return Ok(());
         };
+        let titles: Vec<String> = columns
+            .iter()
+            .map(|column| neutral::line(&column.title).into_owned())
+            .collect();
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(cell).collect())
+            .collect();
         if !self.style.color && self.style.width.is_none() {
-            let titles: Vec<&str> = columns.iter().map(|column| column.title.as_str()).collect();
+            let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
             let aligns: Vec<Align> = columns.iter().map(|column| column.align).collect();
-            let cells: Vec<Vec<String>> = rows
-                .iter()
-                .map(|row| row.iter().map(value::human).collect())
-                .collect();
             if let Some(text) = grid::draw(&titles, &aligns, &cells) {
                 self.block(out)?;
                 return writeln!(out, "{text}");
             }
         }
         let mut table = self.new_table();
-        table.set_header(columns.iter().map(|column| {
-            let cell = Cell::new(&column.title);
+        table.set_header(titles.iter().map(|title| {
+            let cell = Cell::new(title);
             if self.style.color {
                 cell.add_attribute(Attribute::Bold)
             } else {
                 cell
             }
         }));
-        for row in rows {
-            table.add_row(row.iter().zip(&columns).map(|(cell, column)| {
+        for row in cells {
+            table.add_row(row.into_iter().zip(&columns).map(|(cell, column)| {
                 let alignment = match column.align {
                     Align::Left => CellAlignment::Left,
                     Align::Right => CellAlignment::Right,
                 };
-                Cell::new(value::human(cell)).set_alignment(alignment)
+                Cell::new(cell).set_alignment(alignment)
             }));
         }
         self.block(out)?;
@@ -114,10 +120,12 @@ impl TableSink {
     }
 
     fn record(&mut self, fields: &[(String, Value)], out: &mut dyn Write) -> io::Result<()> {
-        let width = fields.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+        let keys: Vec<_> = fields.iter().map(|(key, _)| neutral::line(key)).collect();
+        let width = keys.iter().map(|key| key.width()).max().unwrap_or(0);
         self.block(out)?;
-        for (key, field) in fields {
-            writeln!(out, "{key:<width$}  {}", value::human(field))?;
+        for (key, (_, field)) in keys.iter().zip(fields) {
+            let pad = width - key.width();
+            writeln!(out, "{key}{:pad$}  {}", "", cell(field))?;
         }
         Ok(())
     }
@@ -129,6 +137,16 @@ impl TableSink {
         }
         self.wrote_block = true;
         Ok(())
+    }
+}
+
+/// A cell as people read it: newlines kept (drawn inside the cell's
+/// borders), every other control or bidi character escaped.
+fn cell(value: &Value) -> String {
+    let human = value::human(value);
+    match neutral::lines(&human) {
+        Cow::Borrowed(_) => human,
+        Cow::Owned(escaped) => escaped,
     }
 }
 
@@ -161,7 +179,7 @@ impl TableSink {
         match event {
             Event::Table { columns, .. } => self.current = Some((columns, Vec::new())),
             Event::Record { fields, .. } => self.record(&fields, out)?,
-            Event::Text(line) => writeln!(out, "{line}")?,
+            Event::Text(line) => writeln!(out, "{}", neutral::lines(&line))?,
             Event::Row(_)
             | Event::Warning(_)
             | Event::Progress(_)

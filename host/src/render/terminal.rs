@@ -2,6 +2,7 @@
 //! in raw mode (restored on every way out), keystrokes and window sizes
 //! sent to the run, the remote output written straight through.
 
+use super::neutral;
 use crate::runtime::{Event, TerminalInput, TerminalOutput, WindowSize};
 use rustix::termios::{self, OptionalActions, Termios};
 use std::io::{self, IsTerminal, Read, Write};
@@ -55,6 +56,7 @@ pub async fn session(
                     err.flush()?;
                 }
                 Some(Event::Warning(message)) => {
+                    let message = neutral::lines(&message).replace('\n', "\r\n");
                     let line = format!("\r\nwarning: {message}\r\n");
                     err.write_all(line.as_bytes())?;
                     err.flush()?;

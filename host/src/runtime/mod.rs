@@ -3,6 +3,7 @@
 
 pub mod events;
 mod outcome;
+mod protected;
 mod request;
 mod resident;
 mod terminal;
@@ -16,6 +17,7 @@ pub use terminal::{TerminalInput, TerminalOutput, WindowSize};
 use crate::azure::Session;
 use crate::config::{Config, Paths};
 use crate::plugin::bindings::types::{ParsedArg, ParsedArgs};
+use crate::plugin::local_paths::LocalPaths;
 use crate::plugin::vetting::{Grant, Vetting};
 use crate::plugin::{
     self, Capability, Catalog, EpochTicker, Limits, Loaded, Loader, PluginError, Precompiled,
@@ -129,7 +131,7 @@ impl Runtime {
         let engine_error = |error: wasmtime::Error| RuntimeError::Engine(error.to_string());
         let engine = plugin::engine().map_err(engine_error)?;
         let linker = plugin::linker(&engine).map_err(engine_error)?;
-        let precompiled = Precompiled::new(&engine, &paths.cache_dir);
+        let precompiled = Precompiled::new(&engine, paths);
         let ticker = EpochTicker::start(engine.clone()).map_err(RuntimeError::Ticker)?;
         Ok(Self {
             loader: Loader::new(engine, linker, precompiled, Limits::default()),
@@ -272,7 +274,7 @@ impl Runtime {
 
     async fn execute_measured(
         &self,
-        request: RunRequest,
+        mut request: RunRequest,
         io: plugin::RunIo,
         cancel: &Notify,
     ) -> Outcome {
@@ -291,6 +293,11 @@ impl Runtime {
                 };
             }
         };
+        let local = LocalPaths::new(
+            std::mem::take(&mut request.arguments.typed),
+            request.invocation.cwd.clone(),
+            protected::protected(&request.paths, &request.config),
+        );
         let args = parsed_args(request.arguments);
         let paths = request.paths.clone();
         let azure = Arc::new(match &self.resident {
@@ -320,6 +327,7 @@ impl Runtime {
             azure: Some(azure),
             ssh: ssh.clone(),
             scope: grant.scope.clone(),
+            local,
         });
         let limits = grant.cap(request.limits);
         let _ticking = self.ticker.hold();

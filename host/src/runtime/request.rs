@@ -43,6 +43,10 @@ pub struct Arguments {
     pub subcommand: Option<String>,
     /// Present options and positionals by name, with their values.
     pub values: Vec<(String, Vec<String>)>,
+    /// The values the user typed on the command line (defaults left out):
+    /// the only local paths the run may touch.
+    #[serde(default)]
+    pub typed: Vec<String>,
 }
 
 /// One run of a command.

@@ -10,11 +10,13 @@ struct Sandbox;
 
 impl Command for Sandbox {
     fn describe() -> Info {
-        Info::new("sandbox", "0.1.0", "Fixture: probes the WASI sandbox").option(Opt::value(
-            "read",
-            "PATH",
-            "also try to read this file",
-        ))
+        Info::new("sandbox", "0.1.0", "Fixture: probes the WASI sandbox")
+            .option(Opt::value("read", "PATH", "also try to read this file"))
+            .option(Opt::value(
+                "port",
+                "PORT",
+                "a loopback port where the test listens (TCP and UDP)",
+            ))
     }
 
     fn run(args: Args) -> Result<(), Failure> {
@@ -28,7 +30,10 @@ impl Command for Sandbox {
         let file = std::fs::read("/etc/hostname").map(|bytes| bytes.len());
         let listing = std::fs::read_dir("/").map(|entries| entries.count());
         let written = std::fs::write("/tmp/azlin-sandbox-probe", b"escaped");
-        let socket = std::net::TcpStream::connect("127.0.0.1:22").map(|_| ());
+        let port = args.value("port").unwrap_or("22");
+        let socket = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).map(|_| ());
+        let datagram = std::net::UdpSocket::bind("127.0.0.1:0")
+            .and_then(|udp| udp.send_to(b"escaped", format!("127.0.0.1:{port}")));
         let lookup =
             std::net::ToSocketAddrs::to_socket_addrs("localhost:22").map(|addrs| addrs.count());
         let mut stdin = String::new();
@@ -40,6 +45,7 @@ impl Command for Sandbox {
                 ("list_root".into(), outcome(listing)),
                 ("write_file".into(), outcome(written)),
                 ("tcp_connect".into(), outcome(socket)),
+                ("udp_send".into(), outcome(datagram)),
                 ("name_lookup".into(), outcome(lookup)),
                 ("env_vars".into(), (std::env::vars().count() as i64).into()),
                 ("args".into(), (std::env::args().count() as i64).into()),

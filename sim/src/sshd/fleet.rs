@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use super::{SshdError, process};
 
+pub use super::process::KeyType;
+
 /// Where Debian's `openssh-server` puts the daemon.
 pub const SSHD: &str = "/usr/sbin/sshd";
 
@@ -149,7 +151,8 @@ impl Fleet {
         path
     }
 
-    /// Host `i`'s public key as a `known_hosts` would hold it: `ssh-ed25519 AAAA…`.
+    /// Host `i`'s public key as a `known_hosts` would hold it: `ssh-ed25519 AAAA…`
+    /// (or the type [`Fleet::replace_host_key_with`] gave it).
     ///
     /// # Panics
     /// If the key file cannot be read.
@@ -223,12 +226,21 @@ impl Fleet {
     /// # Panics
     /// If the key cannot be replaced or the host does not come back.
     pub fn replace_host_key(&mut self, i: usize) {
+        self.replace_host_key_with(i, KeyType::Ed25519);
+    }
+
+    /// Gives host `i` a new host key of type `kind`, its only one, and
+    /// restarts it: a man in the middle offering a key of another type.
+    ///
+    /// # Panics
+    /// If the key cannot be replaced or the host does not come back.
+    pub fn replace_host_key_with(&mut self, i: usize, kind: KeyType) {
         self.stop(i);
         let key = self.hosts[i].dir.join("host_key");
         let replaced = fs::remove_file(&key)
             .and_then(|()| fs::remove_file(key.with_extension("pub")))
             .map_err(SshdError::io("remove the old host key"))
-            .and_then(|()| process::keygen(&key))
+            .and_then(|()| process::keygen_of(kind, &key))
             .and_then(|()| self.relaunch(i));
         replaced.unwrap_or_else(|error| panic!("{error}"));
     }

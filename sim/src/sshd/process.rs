@@ -8,14 +8,40 @@ use std::process::{Command, Stdio};
 
 use super::SshdError;
 
+/// A type of key `ssh-keygen` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// `ssh-ed25519`: what the fleet uses unless told otherwise.
+    Ed25519,
+    /// `ecdsa-sha2-nistp256`.
+    Ecdsa,
+    /// `ssh-rsa`, 3072 bits.
+    Rsa,
+}
+
+impl KeyType {
+    fn name(self) -> &'static str {
+        match self {
+            KeyType::Ed25519 => "ed25519",
+            KeyType::Ecdsa => "ecdsa",
+            KeyType::Rsa => "rsa",
+        }
+    }
+}
+
 /// Writes a new passphrase-less ed25519 key pair: `path` and `path.pub`.
 pub(crate) fn keygen(path: &Path) -> Result<(), SshdError> {
+    keygen_of(KeyType::Ed25519, path)
+}
+
+/// Writes a new passphrase-less key pair of type `kind`: `path` and `path.pub`.
+pub(crate) fn keygen_of(kind: KeyType, path: &Path) -> Result<(), SshdError> {
     let failed = |detail: String| SshdError::Keygen {
         path: path.to_path_buf(),
         detail,
     };
     let output = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "azlin-sim", "-f"])
+        .args(["-q", "-t", kind.name(), "-N", "", "-C", "azlin-sim", "-f"])
         .arg(path)
         .stdin(Stdio::null())
         .output()

@@ -535,3 +535,102 @@ fn a_destination_reads_as_user_at_host_and_port() {
     };
     assert_eq!(dest.to_string(), "azureuser@10.0.0.4:22");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_key_of_another_type_is_refused_at_the_recorded_line() {
+    let mut setup = Setup::new(1);
+    let address = setup.fleet.addresses()[0].clone();
+    let recorded = format!(
+        "# written by the test\n{address} {}\n",
+        setup.fleet.host_public_key(0)
+    );
+    std::fs::write(setup.known_hosts(), &recorded).expect("write known_hosts");
+    setup
+        .fleet
+        .replace_host_key_with(0, azlin_tests::fleet::KeyType::Ecdsa);
+    assert!(
+        setup
+            .fleet
+            .host_public_key(0)
+            .starts_with("ecdsa-sha2-nistp256 "),
+        "the sshd offers only an ECDSA key"
+    );
+
+    let error = setup
+        .pool
+        .exec(&setup.destinations()[0], &request("true"))
+        .await
+        .expect_err("a key of another type than the recorded one must be refused");
+    assert!(
+        matches!(error, SshError::HostKeyChanged { line: 2, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.kind(), ErrorKind::AccessDenied);
+    assert_eq!(
+        std::fs::read_to_string(setup.known_hosts()).expect("known_hosts"),
+        recorded
+    );
+    assert_eq!(setup.fleet.accepted_connections(0), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn azlin_refuses_an_rsa_host_key_where_an_ed25519_key_is_recorded() {
+    use azlin_tests::sim::{azlin, azlin_at, start_for};
+
+    let mut fleet = Fleet::start(1);
+    let sim = start_for(&fleet, 1).await;
+    let env = azlin_tests::Env::reaching(&fleet);
+    let known_hosts = env.config_dir().join("known_hosts");
+    let first = azlin(&env, &sim, &["connect", "vm-0000", "--", "true"]).await;
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let recorded = std::fs::read(&known_hosts).expect("known_hosts written on first use");
+    assert!(
+        String::from_utf8_lossy(&recorded).contains(" ssh-ed25519 "),
+        "{}",
+        String::from_utf8_lossy(&recorded)
+    );
+    fleet.replace_host_key_with(0, azlin_tests::fleet::KeyType::Rsa);
+    assert!(fleet.host_public_key(0).starts_with("ssh-rsa "));
+
+    let runtime = tempfile::tempdir().expect("a runtime dir");
+    let args = ["connect", "vm-0000", "--", "echo", "reached"];
+    let in_process = azlin(&env, &sim, &args).await;
+    let agent = azlin_at(&env, &sim, &args).through_agent(runtime.path());
+    let through_agent = tokio::task::spawn_blocking(move || agent.output())
+        .await
+        .expect("the run finishes");
+    let _ = azlin_at(&env, &sim, &["agent", "stop"])
+        .through_agent(runtime.path())
+        .output();
+    for (how, output) in [
+        ("in process", in_process),
+        ("through the agent", through_agent),
+    ] {
+        assert_ne!(output.code, 0, "{how}: {}", output.stderr);
+        assert!(
+            !output.stdout.contains("reached"),
+            "{how}: {}",
+            output.stdout
+        );
+        assert!(
+            output
+                .stderr
+                .contains("differs from the one recorded at line 1 of"),
+            "{how}: {}",
+            output.stderr
+        );
+        assert!(
+            output
+                .stderr
+                .contains(&format!("ssh-keygen -R {}", fleet.addresses()[0])),
+            "{how}: {}",
+            output.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read(&known_hosts).expect("known_hosts"),
+        recorded,
+        "known_hosts is left byte for byte"
+    );
+    assert_eq!(fleet.accepted_connections(0), 1, "{}", fleet.log(0));
+}

@@ -4,8 +4,9 @@
 //! Every change drops the cached lists, so the next `list` shows it.
 
 use super::{COMPUTE_API, Inventory, NETWORK_API};
-use crate::azure::AzureError;
 use crate::azure::models::{NetworkInterface, VirtualMachine};
+use crate::azure::names::segment;
+use crate::azure::{AzureError, Fence};
 use crate::cache::Operation;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -91,7 +92,10 @@ impl Inventory {
         });
         if vm.public_ip {
             let name = format!("{}-ip", vm.name);
-            let pip = format!("{group}/providers/Microsoft.Network/publicIPAddresses/{name}");
+            let pip = format!(
+                "{group}/providers/Microsoft.Network/publicIPAddresses/{}",
+                segment(&name)
+            );
             let body = json!({
                 "location": location,
                 "sku": { "name": "Standard" },
@@ -106,7 +110,10 @@ impl Inventory {
             ip_configuration["properties"]["publicIPAddress"] = json!({ "id": id });
         }
         let nic_name = format!("{}-nic", vm.name);
-        let nic = format!("{group}/providers/Microsoft.Network/networkInterfaces/{nic_name}");
+        let nic = format!(
+            "{group}/providers/Microsoft.Network/networkInterfaces/{}",
+            segment(&nic_name)
+        );
         let body = json!({ "location": location, "properties": { "ipConfigurations": [ip_configuration] } });
         let created: Value = self
             .client
@@ -119,10 +126,7 @@ impl Inventory {
             code: "InvalidParameter".into(),
             message: why,
         })?;
-        let path = format!(
-            "{group}/providers/Microsoft.Compute/virtualMachines/{}",
-            vm.name
-        );
+        let path = self.vm_path(&vm.resource_group, &vm.name);
         self.client
             .put::<Value>(&format!("{path}?{COMPUTE_API}"), &body, &vm.name)
             .await?;
@@ -148,12 +152,15 @@ impl Inventory {
         name: &str,
         resources: bool,
     ) -> Result<Vec<String>, AzureError> {
-        let group = self.group_path(resource_group);
-        let path = format!("{group}/providers/Microsoft.Compute/virtualMachines/{name}");
+        let path = self.vm_path(resource_group, name);
         let vm: VirtualMachine = self.client.get(&format!("{path}?{COMPUTE_API}")).await?;
         let mut parts = Vec::new();
         if resources {
             parts = self.parts_of(&vm).await?;
+        }
+        // Parts outside the write fence are refused before the VM goes.
+        for (id, api) in &parts {
+            Fence::check_current(&self.client.url(&format!("{id}?{api}")))?;
         }
         let mut deleted = Vec::new();
         if self
@@ -209,7 +216,10 @@ impl Inventory {
         if let Some(disk) = disk {
             let group = vm.id.split("/providers/").next().unwrap_or_default();
             parts.push((
-                format!("{group}/providers/Microsoft.Compute/disks/{disk}"),
+                format!(
+                    "{group}/providers/Microsoft.Compute/disks/{}",
+                    segment(&disk)
+                ),
                 COMPUTE_API,
             ));
         }
@@ -226,13 +236,6 @@ impl Inventory {
         }
         let body = json!({ "location": location });
         self.client.put::<Value>(&path, &body, name).await.map(drop)
-    }
-
-    fn group_path(&self, resource_group: &str) -> String {
-        format!(
-            "/subscriptions/{}/resourceGroups/{resource_group}",
-            self.client.subscription()
-        )
     }
 }
 

@@ -9,6 +9,7 @@ mod slim;
 mod tags;
 
 use super::models::{InstanceView, NetworkInterface, PowerState, VirtualMachine};
+use super::names::segment;
 use super::{ArmClient, AzureError, sizes};
 use crate::cache::{Cache, Key, Operation, Pattern};
 pub use lifecycle::{NewVm, image_reference};
@@ -87,6 +88,30 @@ pub struct Inventory {
 }
 
 impl Inventory {
+    /// The ARM path of resource group `resource_group`, its name one
+    /// encoded segment.
+    fn group_path(&self, resource_group: &str) -> String {
+        format!(
+            "/subscriptions/{}/resourceGroups/{}",
+            segment(self.client.subscription()),
+            segment(resource_group)
+        )
+    }
+
+    /// The ARM path of VM `name` in `resource_group`, each name one encoded segment.
+    fn vm_path(&self, resource_group: &str, name: &str) -> String {
+        format!(
+            "{}/providers/Microsoft.Compute/virtualMachines/{}",
+            self.group_path(resource_group),
+            segment(name)
+        )
+    }
+
+    /// The subscription this inventory lists and changes.
+    pub fn subscription(&self) -> &str {
+        self.client.subscription()
+    }
+
     /// An inventory over `client`; without a cache every call asks Azure.
     pub fn new(client: impl Into<Arc<ArmClient>>, cache: Option<Arc<Cache>>) -> Self {
         Self {
@@ -109,7 +134,7 @@ impl Inventory {
             return Ok(self.saw(records));
         }
         let base = match &scope.resource_group {
-            Some(group) => format!("/subscriptions/{subscription}/resourceGroups/{group}"),
+            Some(group) => self.group_path(group),
             None => format!("/subscriptions/{subscription}"),
         };
         let key = |operation, kind: &'static str| {
@@ -189,9 +214,7 @@ impl Inventory {
         action: PowerAction,
     ) -> Result<PowerState, AzureError> {
         let subscription = self.client.subscription().to_string();
-        let vm = format!(
-            "/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/virtualMachines/{name}"
-        );
+        let vm = self.vm_path(resource_group, name);
         let result = match self
             .client
             .run_operation(&format!("{vm}/{}?{COMPUTE_API}", action.path()), name)

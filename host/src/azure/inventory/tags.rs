@@ -62,10 +62,7 @@ impl Inventory {
         set: &[(String, String)],
         remove: &[String],
     ) -> Result<Vec<(String, String)>, AzureError> {
-        let subscription = self.client.subscription().to_string();
-        let url = format!(
-            "/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/Microsoft.Compute/virtualMachines/{name}?{COMPUTE_API}"
-        );
+        let url = format!("{}?{COMPUTE_API}", self.vm_path(resource_group, name));
         let current: VirtualMachine = self.client.get(&url).await?;
         let mut tags: BTreeMap<String, String> = current.tags;
         for key in remove {

@@ -23,6 +23,7 @@ pub fn to_wit(error: AzureError) -> Error {
             Error::Remote(error.to_string())
         }
         AzureError::ForeignLink(_) => Error::Remote(error.to_string()),
+        AzureError::OutOfScope { .. } => Error::AccessDenied(error.to_string()),
         AzureError::Endpoint { .. }
         | AzureError::AuthMethod(_)
         | AzureError::NoSubscription

@@ -14,6 +14,7 @@ mod v0_1;
 mod vm_control;
 mod vms;
 
+use super::bindings::types::Error;
 use super::bindings::{
     cache as cache_wit, host_info as host_info_wit, output as output_wit, remote as remote_wit,
     settings as settings_wit, terminal as terminal_wit, transfer as transfer_wit,
@@ -24,17 +25,13 @@ use std::path::PathBuf;
 use wasmtime::component::{HasSelf, Linker};
 
 impl HostState {
-    /// A local path the user typed, as they meant it: `~/` is their home,
-    /// a relative path is from the directory azlin was started in (not the
-    /// agent's).
-    pub(crate) fn user_path(&self, typed: &str) -> PathBuf {
-        match typed.strip_prefix("~/").zip(dirs::home_dir()) {
-            Some((rest, home)) => home.join(rest),
-            None => {
-                let cwd = self.context.invocation.cwd.clone();
-                cwd.unwrap_or_else(|| ".".into()).join(typed)
-            }
-        }
+    /// The local file the user typed as `typed` for this run, or an
+    /// `access-denied` saying why the plugin may not touch it.
+    pub(crate) fn local_path(&self, typed: &str) -> Result<PathBuf, Error> {
+        self.context
+            .local
+            .resolve(typed)
+            .map_err(Error::AccessDenied)
     }
 }
 

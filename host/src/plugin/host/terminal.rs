@@ -33,10 +33,12 @@ impl Host for HostState {
             Ok(fleet) => fleet,
             Err(error) => return Ok(Err(error)),
         };
-        let keyed = options
-            .key
-            .as_deref()
-            .map(|key| Arc::new(keyed_pool(fleet.pool(), self.user_path(key))));
+        let typed_key = |key| self.context.local.typed(key).map_err(Error::AccessDenied);
+        let key = match options.key.as_deref().map(typed_key) {
+            Some(Err(denied)) => return Ok(Err(denied)),
+            typed => typed.and_then(Result::ok),
+        };
+        let keyed = key.map(|key| Arc::new(keyed_pool(fleet.pool(), key)));
         let fleet = match &keyed {
             Some(pool) => fleet.with_pool(pool.clone()),
             None => fleet,

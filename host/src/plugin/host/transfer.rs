@@ -7,6 +7,7 @@ use super::remote::{Fleet, ssh_error};
 use crate::plugin::bindings::remote::Target;
 use crate::plugin::bindings::transfer::{Copied, CopyOptions, Machine, Place};
 use crate::plugin::bindings::types::Error;
+use crate::plugin::local_paths::LocalPaths;
 use crate::plugin::state::{HostState, OutputSink};
 use crate::runtime::{Event, Progress};
 use crate::ssh::Sftp;
@@ -50,14 +51,14 @@ impl HostState {
                     let Place::Local(local) = source else {
                         return Err(one_side_each());
                     };
-                    let from = self.user_path(&local);
+                    let from = self.local_path(&local)?;
                     let to = remote_path(&path);
                     let done = upload(&sftp, &from, &to, many, &options, &mut self.output).await?;
                     copied.push(done);
                 }
             }
             Place::Local(local) => {
-                let to = self.user_path(&local);
+                let to = self.local_path(&local)?;
                 for source in sources {
                     let Place::Remote((host, path)) = source else {
                         return Err(one_side_each());
@@ -65,8 +66,9 @@ impl HostState {
                     let target = self.in_scope(&host)?;
                     let sftp = open(&fleet, &target, &options).await?;
                     let from = remote_path(&path);
-                    let done =
-                        download(&sftp, &from, &to, many, &options, &mut self.output).await?;
+                    let local = &self.context.local;
+                    let done = download(&sftp, &from, &to, many, &options, local, &mut self.output)
+                        .await?;
                     copied.push(done);
                 }
             }
@@ -196,6 +198,7 @@ async fn download(
     to: &Path,
     many: bool,
     options: &CopyOptions,
+    local: &LocalPaths,
     output: &mut OutputSink,
 ) -> Result<Copied, Error> {
     let metadata = sftp
@@ -209,7 +212,9 @@ async fn download(
     }
     let into_dir = many || to.is_dir() || to.as_os_str().to_string_lossy().ends_with('/');
     let target = if into_dir {
-        to.join(base_name(from))
+        local
+            .child(to, base_name(from))
+            .map_err(Error::AccessDenied)?
     } else {
         to.to_path_buf()
     };

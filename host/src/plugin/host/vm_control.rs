@@ -3,7 +3,10 @@
 
 use super::azure_errors::to_wit;
 use super::vms::{inventory, power, vm as listed};
-use crate::azure::{NewVm as Creation, PowerAction, Session, check_tags, image_reference};
+use crate::azure::names::check_vm;
+use crate::azure::{
+    Fence, Inventory, NewVm as Creation, PowerAction, Session, check_tags, image_reference,
+};
 use crate::plugin::bindings::types::{Error, PowerState, Vm, VmRef};
 use crate::plugin::bindings::vm_control::{Host, NewVm};
 use crate::plugin::state::HostState;
@@ -11,31 +14,19 @@ use std::sync::Arc;
 
 impl Host for HostState {
     async fn start(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
-        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
-            return Ok(Err(denied));
-        }
-        Ok(act(self.azure(), vm, PowerAction::Start).await)
+        Ok(self.act(vm, PowerAction::Start).await)
     }
 
     async fn stop(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
-        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
-            return Ok(Err(denied));
-        }
-        Ok(act(self.azure(), vm, PowerAction::PowerOff).await)
+        Ok(self.act(vm, PowerAction::PowerOff).await)
     }
 
     async fn deallocate(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
-        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
-            return Ok(Err(denied));
-        }
-        Ok(act(self.azure(), vm, PowerAction::Deallocate).await)
+        Ok(self.act(vm, PowerAction::Deallocate).await)
     }
 
     async fn restart(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
-        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
-            return Ok(Err(denied));
-        }
-        Ok(act(self.azure(), vm, PowerAction::Restart).await)
+        Ok(self.act(vm, PowerAction::Restart).await)
     }
 
     async fn set_tags(
@@ -44,13 +35,19 @@ impl Host for HostState {
         set: Vec<(String, String)>,
         remove: Vec<String>,
     ) -> wasmtime::Result<Result<Vec<(String, String)>, Error>> {
-        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
-            return Ok(Err(denied));
-        }
+        let writes = match self.check_ref(&vm) {
+            Ok(()) => self.writes(),
+            Err(denied) => return Ok(Err(denied)),
+        };
         if let Err(why) = check_tags(&set, &remove) {
             return Ok(Err(Error::InvalidInput(why)));
         }
-        Ok(tag(self.azure(), vm, set, remove).await)
+        let tagged = async move {
+            let (inventory, fence) = writes.fenced().await?;
+            let tagging = inventory.set_tags(&vm.resource_group, &vm.name, &set, &remove);
+            fence.hold(tagging).await.map_err(to_wit)
+        };
+        Ok(tagged.await)
     }
 
     async fn create(&mut self, vm: NewVm) -> wasmtime::Result<Result<Vm, Error>> {
@@ -61,7 +58,12 @@ impl Host for HostState {
             Ok(creation) => creation,
             Err(error) => return Ok(Err(error)),
         };
-        Ok(create(self.azure(), creation).await)
+        let writes = self.writes();
+        let created = async move {
+            let (inventory, fence) = writes.fenced().await?;
+            fence.hold(create(&inventory, creation)).await
+        };
+        Ok(created.await)
     }
 
     async fn delete(
@@ -69,21 +71,69 @@ impl Host for HostState {
         vm: VmRef,
         with_resources: bool,
     ) -> wasmtime::Result<Result<Vec<String>, Error>> {
-        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
-            return Ok(Err(denied));
-        }
-        let session = self.azure();
-        let deleted = async {
-            let inventory = inventory(session).await?;
-            inventory
-                .delete(&vm.resource_group, &vm.name, with_resources)
-                .await
+        let writes = match self.check_ref(&vm) {
+            Ok(()) => self.writes(),
+            Err(denied) => return Ok(Err(denied)),
         };
-        Ok(deleted.await.map_err(to_wit))
+        let deleted = async move {
+            let (inventory, fence) = writes.fenced().await?;
+            let deleting = inventory.delete(&vm.resource_group, &vm.name, with_resources);
+            fence.hold(deleting).await.map_err(to_wit)
+        };
+        Ok(deleted.await)
+    }
+}
+
+/// What a plugin's ARM writes go through: the run's Azure session and the
+/// resource groups its policy allows.
+struct Writes {
+    session: Option<Arc<Session>>,
+    groups: Option<Vec<String>>,
+}
+
+impl Writes {
+    /// The inventory, and the fence its writes are held to: this
+    /// subscription and the plugin's resource groups, checked on each
+    /// request's final URL.
+    async fn fenced(self) -> Result<(Arc<Inventory>, Fence), Error> {
+        let inventory = inventory(self.session).await.map_err(to_wit)?;
+        let fence = Fence {
+            subscription: inventory.subscription().to_string(),
+            groups: self.groups,
+        };
+        Ok((inventory, fence))
     }
 }
 
 impl HostState {
+    /// `vm` named by Azure's rules and inside the plugin's resource groups.
+    fn check_ref(&self, vm: &VmRef) -> Result<(), Error> {
+        check_vm(&vm.name).map_err(Error::InvalidInput)?;
+        self.group_in_scope(&vm.resource_group)
+    }
+
+    /// This run's way to write to ARM.
+    fn writes(&self) -> Writes {
+        Writes {
+            session: self.azure(),
+            groups: self
+                .context
+                .scope
+                .resource_groups
+                .as_ref()
+                .map(|groups| groups.value.clone()),
+        }
+    }
+
+    /// Runs `action` on `vm` and returns the power state it reached.
+    async fn act(&mut self, vm: VmRef, action: PowerAction) -> Result<PowerState, Error> {
+        self.check_ref(&vm)?;
+        let (inventory, fence) = self.writes().fenced().await?;
+        let acting = inventory.power(&vm.resource_group, &vm.name, action);
+        let state = fence.hold(acting).await.map_err(to_wit)?;
+        Ok(power(state))
+    }
+
     /// What Azure is asked to create for `vm`: checked, with the user's
     /// configured SSH user and the public half of their key filled in.
     fn creation(&self, vm: NewVm) -> Result<Creation, Error> {
@@ -133,8 +183,7 @@ fn check_name(name: &str) -> Result<(), Error> {
 }
 
 /// Creates the VM (and its resource group if missing) and returns it as listed.
-async fn create(session: Option<Arc<Session>>, creation: Creation) -> Result<Vm, Error> {
-    let inventory = inventory(session).await.map_err(to_wit)?;
+async fn create(inventory: &Inventory, creation: Creation) -> Result<Vm, Error> {
     inventory
         .ensure_group(&creation.resource_group, &creation.location)
         .await
@@ -151,32 +200,4 @@ async fn create(session: Option<Arc<Session>>, creation: Creation) -> Result<Vm,
             ))
         })?;
     Ok(listed(&record))
-}
-
-/// Changes `vm`'s tags; returns them as Azure stored them.
-async fn tag(
-    session: Option<Arc<Session>>,
-    vm: VmRef,
-    set: Vec<(String, String)>,
-    remove: Vec<String>,
-) -> Result<Vec<(String, String)>, Error> {
-    let inventory = inventory(session).await.map_err(to_wit)?;
-    inventory
-        .set_tags(&vm.resource_group, &vm.name, &set, &remove)
-        .await
-        .map_err(to_wit)
-}
-
-/// Runs `action` on `vm` and returns the power state it reached.
-async fn act(
-    session: Option<Arc<Session>>,
-    vm: VmRef,
-    action: PowerAction,
-) -> Result<PowerState, Error> {
-    let inventory = inventory(session).await.map_err(to_wit)?;
-    let state = inventory
-        .power(&vm.resource_group, &vm.name, action)
-        .await
-        .map_err(to_wit)?;
-    Ok(power(state))
 }

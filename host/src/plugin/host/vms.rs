@@ -122,6 +122,7 @@ async fn list(
 impl HostState {
     /// Whether the plugin's scope lets it reach resource group `group`.
     pub(crate) fn group_in_scope(&self, group: &str) -> Result<(), Error> {
+        crate::azure::names::check_group(group).map_err(Error::InvalidInput)?;
         self.context
             .scope
             .check_group(group)
