@@ -50,6 +50,21 @@ pub fn check_vm(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Azure's rule for the names of new Linux VMs: 1–64 letters, digits, `-`
+/// and `.`, not starting with `-` or ending with `.` or `-`.
+pub fn check_new_vm(name: &str) -> Result<(), String> {
+    let allowed = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    let ends = !name.starts_with('-') && !name.ends_with(['.', '-']);
+    if name.is_empty() || name.len() > 64 || !allowed || !ends {
+        return Err(format!(
+            "'{name}' is not a valid VM name: use 1 to 64 letters, digits, '-' and '.', not starting with '-' or ending with '-' or '.'"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -189,8 +189,9 @@ impl Section<'_> {
     }
 }
 
-/// A path from config.toml, with a leading `~/` meaning `home`.
-fn expand_home(path: &str, home: &Path) -> PathBuf {
+/// A path from config.toml (or typed by the user), with a leading `~/`
+/// meaning `home`.
+pub fn expand_home(path: &str, home: &Path) -> PathBuf {
     match path.strip_prefix("~/") {
         Some(rest) => home.join(rest),
         None => PathBuf::from(path),

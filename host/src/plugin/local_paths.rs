@@ -2,7 +2,9 @@
 //! the command line for that run (its pre-opens, as WASI pre-opens
 //! directories), and never azlin's own state or the SSH key, even when typed.
 
+use crate::config::expand_home;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 /// A local path a run may not touch, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,22 +21,19 @@ pub struct LocalPaths {
     /// Where azlin was started: relative paths are from here.
     cwd: Option<PathBuf>,
     protected: Vec<Protected>,
+    /// `protected` with links resolved, worked out on the first check: most
+    /// runs never name a local file, so they pay nothing for it.
+    resolved: OnceLock<Vec<Protected>>,
 }
 
 impl LocalPaths {
     /// Grants the paths among `typed`, resolved from `cwd`, except `protected`.
     pub fn new(typed: Vec<String>, cwd: Option<PathBuf>, protected: Vec<Protected>) -> Self {
-        let protected = protected
-            .into_iter()
-            .map(|entry| Protected {
-                path: real(&entry.path),
-                why: entry.why,
-            })
-            .collect();
         Self {
             typed,
             cwd,
             protected,
+            resolved: OnceLock::new(),
         }
     }
 
@@ -79,11 +78,16 @@ impl LocalPaths {
     /// Refuses `path` (shown as `shown`) if it is, or is inside, a protected path.
     fn check(&self, path: &Path, shown: &str) -> Result<(), String> {
         let real = real(path);
-        match self
-            .protected
-            .iter()
-            .find(|entry| real.starts_with(&entry.path))
-        {
+        let protected = self.resolved.get_or_init(|| {
+            self.protected
+                .iter()
+                .map(|entry| Protected {
+                    path: self::real(&entry.path),
+                    why: entry.why,
+                })
+                .collect()
+        });
+        match protected.iter().find(|entry| real.starts_with(&entry.path)) {
             Some(entry) => Err(format!(
                 "local path '{shown}' is {} ({}): no plugin may read or write it",
                 entry.why,
@@ -96,14 +100,11 @@ impl LocalPaths {
     /// A path as the user meant it: `~/` is their home, `~` too, and a
     /// relative path is from the directory azlin was started in.
     fn user_path(&self, typed: &str) -> PathBuf {
-        let home = dirs::home_dir();
-        match (typed, home) {
-            ("~", Some(home)) => home,
-            (_, Some(home)) if typed.starts_with("~/") => home.join(&typed[2..]),
-            _ => {
-                let cwd = self.cwd.clone().unwrap_or_else(|| ".".into());
-                cwd.join(typed)
-            }
+        let cwd = self.cwd.clone().unwrap_or_else(|| ".".into());
+        match dirs::home_dir() {
+            Some(home) if typed == "~" => home,
+            Some(home) => cwd.join(expand_home(typed, &home)),
+            None => cwd.join(typed),
         }
     }
 }

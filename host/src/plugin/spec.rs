@@ -107,10 +107,7 @@ fn check_text(what: &str, text: &str, max: usize, multi_line: bool) -> Result<()
             "{what} is {length} characters, more than {max}: shorten it"
         ));
     }
-    match text
-        .chars()
-        .find(|&c| neutral::is_unsafe(c) && !(multi_line && c == '\n'))
-    {
+    match neutral::first_unsafe(text, multi_line) {
         Some(c) => Err(format!(
             "{what} contains the control or bidi character {}: write it as plain text",
             neutral::line(&c.to_string())

@@ -57,9 +57,20 @@ pub fn spreadsheet(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// The first character of `text` that [`line`] (or, with `keep_newlines`,
+/// [`lines`]) would escape.
+pub fn first_unsafe(text: &str, keep_newlines: bool) -> Option<char> {
+    text.chars().find(|&c| escaped(c, keep_newlines))
+}
+
+/// Whether `c` is written as an escape, newlines kept or not.
+fn escaped(c: char, keep_newlines: bool) -> bool {
+    is_unsafe(c) && !(keep_newlines && c == '\n')
+}
+
 fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let escaped = |c: char| is_unsafe(c) && !(keep_newlines && c == '\n');
-    if !text.chars().any(escaped) {
+    let escaped = |c: char| escaped(c, keep_newlines);
+    if first_unsafe(text, keep_newlines).is_none() {
         return Cow::Borrowed(text);
     }
     let mut safe = String::with_capacity(text.len() + 16);

@@ -64,6 +64,22 @@ fn snapshot(dir: &Path) -> BTreeMap<String, String> {
     files
 }
 
+/// A simulator of two resource groups (`rg-0`, `rg-1`, four VMs each) and
+/// a user whose system policy holds `plugin` to `rg-1`.
+async fn scoped_to_rg1(plugin: &str) -> (Sim, Env) {
+    let sim = start(azlin_sim::Options {
+        vms: 8,
+        group_size: 4,
+        ..azlin_sim::Options::default()
+    })
+    .await;
+    let env = Env::new();
+    env.write_system_policy(&format!(
+        "[[plugin]]\nname = \"{plugin}\"\nlimits = {{ resource_groups = [\"rg-1\"] }}\n"
+    ));
+    (sim, env)
+}
+
 /// The attempts record of a `trespass` run: what each attempt got.
 fn attempts(output: &azlin_tests::Output) -> BTreeMap<String, String> {
     assert_eq!(output.code, 0, "{}", output.stderr);
@@ -177,17 +193,8 @@ async fn a_plugin_named_key_file_is_refused_without_saying_whether_it_exists() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scoped_plugin_changes_no_vm_outside_its_resource_groups() {
-    let sim = start(azlin_sim::Options {
-        vms: 8,
-        group_size: 4,
-        ..azlin_sim::Options::default()
-    })
-    .await;
-    let env = Env::new();
+    let (sim, env) = scoped_to_rg1("trespass").await;
     env.install(fixtures::TRESPASS, "trespass");
-    env.write_system_policy(
-        "[[plugin]]\nname = \"trespass\"\nlimits = { resource_groups = [\"rg-1\"] }\n",
-    );
     let work = tempfile::tempdir().expect("a working directory");
     let before = format!("{:?}", sim.state.fleet());
     for via in Via::both() {
@@ -249,16 +256,7 @@ async fn a_scoped_plugin_changes_no_vm_outside_its_resource_groups() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fence_still_lets_a_scoped_plugin_act_inside_its_groups() {
-    let sim = start(azlin_sim::Options {
-        vms: 8,
-        group_size: 4,
-        ..azlin_sim::Options::default()
-    })
-    .await;
-    let env = Env::new();
-    env.write_system_policy(
-        "[[plugin]]\nname = \"stop\"\nlimits = { resource_groups = [\"rg-1\"] }\n",
-    );
+    let (sim, env) = scoped_to_rg1("stop").await;
     let work = tempfile::tempdir().expect("a working directory");
     let inside = sim
         .state

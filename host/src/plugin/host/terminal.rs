@@ -34,9 +34,9 @@ impl Host for HostState {
             Err(error) => return Ok(Err(error)),
         };
         let typed_key = |key| self.context.local.typed(key).map_err(Error::AccessDenied);
-        let key = match options.key.as_deref().map(typed_key) {
-            Some(Err(denied)) => return Ok(Err(denied)),
-            typed => typed.and_then(Result::ok),
+        let key = match options.key.as_deref().map(typed_key).transpose() {
+            Ok(key) => key,
+            Err(denied) => return Ok(Err(denied)),
         };
         let keyed = key.map(|key| Arc::new(keyed_pool(fleet.pool(), key)));
         let fleet = match &keyed {

@@ -3,7 +3,7 @@
 
 use super::azure_errors::to_wit;
 use super::vms::{inventory, power, vm as listed};
-use crate::azure::names::check_vm;
+use crate::azure::names::{check_new_vm, check_vm};
 use crate::azure::{
     Fence, Inventory, NewVm as Creation, PowerAction, Session, check_tags, image_reference,
 };
@@ -137,7 +137,7 @@ impl HostState {
     /// What Azure is asked to create for `vm`: checked, with the user's
     /// configured SSH user and the public half of their key filled in.
     fn creation(&self, vm: NewVm) -> Result<Creation, Error> {
-        check_name(&vm.name)?;
+        check_new_vm(&vm.name).map_err(Error::InvalidInput)?;
         image_reference(&vm.image).map_err(Error::InvalidInput)?;
         let ssh =
             crate::runtime::ssh_settings(&self.context.config).map_err(Error::InvalidInput)?;
@@ -165,21 +165,6 @@ impl HostState {
             tags: vm.tags,
         })
     }
-}
-
-/// Azure's rule for Linux VM names: 1–64 letters, digits, `-` and `.`,
-/// not starting with `-` or ending with `.` or `-`.
-fn check_name(name: &str) -> Result<(), Error> {
-    let allowed = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
-    let ends = !name.starts_with('-') && !name.ends_with(['.', '-']);
-    if name.is_empty() || name.len() > 64 || !allowed || !ends {
-        return Err(Error::InvalidInput(format!(
-            "'{name}' is not a valid VM name: use 1 to 64 letters, digits, '-' and '.', not starting with '-' or ending with '-' or '.'"
-        )));
-    }
-    Ok(())
 }
 
 /// Creates the VM (and its resource group if missing) and returns it as listed.
