@@ -1,6 +1,6 @@
 //! Azure clients pointed at a running `azlin-sim`.
 
-use crate::{Env, Output, Run};
+use crate::{Env, Output, Run, Via};
 use azlin::azure::{ArmClient, Endpoint, RetryPolicy, Tokens};
 use azlin_sim::{Options, SUBSCRIPTION, Sim, TOKEN};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
@@ -59,6 +59,15 @@ pub async fn start(options: Options) -> Sim {
 /// Runs the built `azlin` as `env`'s user, pointed at `sim`.
 pub async fn azlin(env: &Env, sim: &Sim, args: &[&str]) -> Output {
     let run = azlin_at(env, sim, args);
+    tokio::task::spawn_blocking(move || run.output())
+        .await
+        .expect("the run finishes")
+}
+
+/// Runs the built `azlin` as `env`'s user, pointed at `sim`, `via` the
+/// runtime a test chose.
+pub async fn azlin_via(env: &Env, sim: &Sim, via: &Via, args: &[&str]) -> Output {
+    let run = via.run(azlin_at(env, sim, args));
     tokio::task::spawn_blocking(move || run.output())
         .await
         .expect("the run finishes")

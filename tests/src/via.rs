@@ -2,7 +2,7 @@
 //! process, or through the background agent that keeps plugins loaded. A
 //! security test runs each attempt both ways.
 
-use crate::Run;
+use crate::{Env, Run};
 use std::cell::RefCell;
 
 /// Where a test's runs go.
@@ -42,6 +42,15 @@ impl Via {
                 run
             }
         }
+    }
+
+    /// `azlin args` as `env`'s user, sent this way.
+    pub fn azlin<I, S>(&self, env: &Env, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.run(env.azlin(args))
     }
 
     /// How the runs go, for assertion messages.

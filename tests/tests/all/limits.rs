@@ -3,42 +3,51 @@
 
 use azlin::config::Config;
 use azlin::runtime::{Arguments, Format, Invocation, RunRequest, Runtime, Status, Stop};
-use azlin_tests::{Env, Output, fixtures};
+use azlin_tests::{Env, Output, Via, fixtures};
 use std::sync::Arc;
 
 const EXIT_STOPPED: i32 = 70;
 
-/// Runs a hostile fixture under tight limits and checks it was stopped with
-/// `message` on stderr and exit code 70.
-fn assert_stopped(fixture: &str, name: &str, args: &[&str], message: &str) -> Output {
+/// Runs a hostile fixture under tight limits, in-process and through the
+/// agent, and checks each was stopped with `message` on stderr and exit code
+/// 70. Returns both outputs.
+fn assert_stopped(fixture: &str, name: &str, args: &[&str], message: &str) -> Vec<Output> {
     let env = Env::new();
     env.tight_limits();
     env.install(fixture, name);
-    let output = env
-        .azlin(std::iter::once(name).chain(args.iter().copied()))
-        .code(EXIT_STOPPED);
-    assert!(
-        output.stderr.contains(message),
-        "expected {message:?} in:\n{}",
-        output.stderr
-    );
-    assert!(
-        !output.stderr.contains("stack backtrace"),
-        "{}",
-        output.stderr
-    );
-    output
+    Via::both()
+        .iter()
+        .map(|via| {
+            let output = via
+                .run(env.azlin(std::iter::once(name).chain(args.iter().copied())))
+                .code(EXIT_STOPPED);
+            assert!(
+                output.stderr.contains(message),
+                "{}: expected {message:?} in:\n{}",
+                via.name(),
+                output.stderr
+            );
+            assert!(
+                !output.stderr.contains("stack backtrace"),
+                "{}: {}",
+                via.name(),
+                output.stderr
+            );
+            output
+        })
+        .collect()
 }
 
 #[test]
 fn a_panicking_plugin_reports_its_panic_message() {
-    let output = assert_stopped(
+    for output in assert_stopped(
         fixtures::PANIC,
         "panic",
         &[],
         "error: plugin 'panic' panicked: the fixture gave up on purpose (at plugins/fixture-panic/src/lib.rs:",
-    );
-    assert_eq!(output.stdout, "about to panic\n");
+    ) {
+        assert_eq!(output.stdout, "about to panic\n");
+    }
 }
 
 #[test]
@@ -63,31 +72,33 @@ fn endless_allocation_is_stopped_by_the_memory_limit() {
 
 #[test]
 fn flooding_the_output_interface_is_stopped_by_the_output_limit() {
-    let output = assert_stopped(
+    for output in assert_stopped(
         fixtures::FLOOD,
         "flood",
         &[],
         "error: plugin 'flood' was stopped: it wrote more than 1 MiB of output",
-    );
-    assert!(
-        output.stdout.len() < 2 << 20,
-        "printed {} bytes",
-        output.stdout.len()
-    );
+    ) {
+        assert!(
+            output.stdout.len() < 2 << 20,
+            "printed {} bytes",
+            output.stdout.len()
+        );
+    }
 }
 
 #[test]
 fn flooding_wasi_stdout_is_stopped_by_the_same_limit() {
-    let output = assert_stopped(
+    for output in assert_stopped(
         fixtures::FLOOD,
         "flood",
         &["--stdout"],
         "error: plugin 'flood' was stopped: it wrote more than 1 MiB of output",
-    );
-    assert!(
-        output.stdout.is_empty(),
-        "WASI stdout must not reach the terminal"
-    );
+    ) {
+        assert!(
+            output.stdout.is_empty(),
+            "WASI stdout must not reach the terminal"
+        );
+    }
 }
 
 /// Runs `command` through the runtime in this process and returns its status.
