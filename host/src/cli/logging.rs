@@ -14,6 +14,7 @@ pub fn init(verbosity: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(super::settings::stderr_colored())
         .with_target(false)
         .without_time()
         .try_init();

@@ -89,11 +89,18 @@ fn typed(
         .map(|option| &option.name)
         .chain(positionals.iter().map(|positional| &positional.name));
     names
-        .filter(|name| matches.value_source(name) == Some(ValueSource::CommandLine))
-        .filter_map(|name| matches.get_many::<String>(name))
+        .filter(|name| matches.value_source(&id(name)) == Some(ValueSource::CommandLine))
+        .filter_map(|name| matches.get_many::<String>(&id(name)))
         .flatten()
         .cloned()
         .collect()
+}
+
+/// The clap id of a plugin's argument `name`: in a namespace of its own, so
+/// no plugin name can clash with the host's global arguments (`verbose`,
+/// `output`, …), which clap would take for a second definition and panic.
+fn id(name: &str) -> String {
+    format!("plugin:{name}")
 }
 
 fn with_arguments(
@@ -111,7 +118,7 @@ fn with_arguments(
 }
 
 fn option_arg(option: &OptionSpec) -> Arg {
-    let mut arg = Arg::new(option.name.clone())
+    let mut arg = Arg::new(id(&option.name))
         .long(option.long.clone())
         .help(neutral::line(&option.help).into_owned())
         .visible_aliases(option.aliases.clone());
@@ -139,7 +146,7 @@ fn option_arg(option: &OptionSpec) -> Arg {
 }
 
 fn positional_arg(positional: &PositionalSpec) -> Arg {
-    let arg = Arg::new(positional.name.clone())
+    let arg = Arg::new(id(&positional.name))
         .help(neutral::line(&positional.help).into_owned())
         .value_name(positional.value_name.clone())
         .required(positional.required);
@@ -160,17 +167,20 @@ fn values(
     let mut values = Vec::new();
     for option in options {
         if option.value_name.is_none() {
-            if matches.get_flag(&option.name) {
+            if matches.get_flag(&id(&option.name)) {
                 values.push((option.name.clone(), Vec::new()));
             }
-        } else if let Some(given) = matches.get_many::<String>(&option.name) {
+        } else if let Some(given) = matches.get_many::<String>(&id(&option.name)) {
             values.push((option.name.clone(), given.cloned().collect()));
         }
     }
     for positional in positionals {
-        if let Some(given) = matches.get_many::<String>(&positional.name) {
+        if let Some(given) = matches.get_many::<String>(&id(&positional.name)) {
             values.push((positional.name.clone(), given.cloned().collect()));
         }
     }
     values
 }
+
+#[cfg(test)]
+mod odd_input;

@@ -60,10 +60,21 @@ impl Settings {
     }
 }
 
+/// Whether `NO_COLOR` asks for no colour anywhere.
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
+}
+
+/// Whether stderr gets colour: a terminal, and `NO_COLOR` unset (log lines
+/// follow the same rule as warnings and errors).
+pub fn stderr_colored() -> bool {
+    std::io::stderr().is_terminal() && !no_color()
+}
+
 /// Colour only on a terminal and never with `NO_COLOR`; progress only on an
 /// interactive stderr.
 fn terminal_style() -> Style {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    let no_color = no_color();
     let stdout = std::io::stdout().is_terminal();
     let stderr = std::io::stderr().is_terminal();
     let stdin = std::io::stdin().is_terminal();

@@ -20,7 +20,7 @@ mod log;
 mod precompiled;
 pub mod reserved;
 mod seal;
-mod spec;
+pub(crate) mod spec;
 mod state;
 pub mod vetting;
 

@@ -170,6 +170,12 @@ fn check_arguments(options: &[OptionSpec], positionals: &[PositionalSpec]) -> Re
         let what = |field: &str| format!("positional '{}' {field}", positional.name);
         check_text(&what("help"), &positional.help, MAX_HELP, false)?;
         check_text(&what("value name"), &positional.value_name, MAX_WORD, false)?;
+        if positional.required && index > 0 && !positionals[index - 1].required {
+            return Err(format!(
+                "required positional '{}' follows an optional one: put required positionals first",
+                positional.name
+            ));
+        }
         if positional.multiple && index + 1 != positionals.len() {
             return Err(format!(
                 "only the last positional may take many values, not '{}'",

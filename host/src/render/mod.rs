@@ -14,6 +14,9 @@ mod table;
 mod terminal;
 mod value;
 
+#[cfg(test)]
+mod odd_input;
+
 use crate::runtime::{Answer, Event, Format, TerminalInput, TerminalOutput};
 use std::io::{self, Write};
 use tokio::sync::mpsc;

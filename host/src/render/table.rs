@@ -89,13 +89,15 @@ impl TableSink {
             .iter()
             .map(|row| row.iter().map(cell).collect())
             .collect();
-        if !self.style.color && self.style.width.is_none() {
+        if self.style.width.is_none() {
             let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
             let aligns: Vec<Align> = columns.iter().map(|column| column.align).collect();
-            if let Some(text) = grid::draw(&titles, &aligns, &cells) {
-                self.block(out)?;
-                return writeln!(out, "{text}");
-            }
+            self.block(out)?;
+            return writeln!(
+                out,
+                "{}",
+                grid::draw(&titles, &aligns, &cells, self.style.color)
+            );
         }
         let mut table = self.new_table();
         table.set_header(titles.iter().map(|title| {
@@ -124,8 +126,9 @@ impl TableSink {
         let width = keys.iter().map(|key| key.width()).max().unwrap_or(0);
         self.block(out)?;
         for (key, (_, field)) in keys.iter().zip(fields) {
-            let pad = width - key.width();
-            writeln!(out, "{key}{:pad$}  {}", "", cell(field))?;
+            // Padded by hand: std's formatter panics past 65 535 columns.
+            let pad = " ".repeat(width - key.width());
+            writeln!(out, "{key}{pad}  {}", cell(field))?;
         }
         Ok(())
     }

@@ -1,7 +1,9 @@
 //! Test fixture: a command with plain metadata whose output is hostile. It
 //! writes terminal escape sequences (window title, alternate screen,
 //! clipboard), a one-byte CSI, a bidi override and a spreadsheet formula
-//! through the sink `--via` names, for the host to neutralise.
+//! through the sink `--via` names, for the host to neutralise. Its options
+//! are named like the host's own arguments (`verbose`, `output`), and
+//! `--via wide` writes a cell wider than std's formatter can pad.
 
 use azlin_sdk::output::{Table, column, number_column};
 use azlin_sdk::prelude::*;
@@ -18,14 +20,17 @@ struct Garbler;
 
 impl Command for Garbler {
     fn describe() -> Info {
-        Info::new("garble", "0.1.0", "Fixture: writes escape sequences").option(
-            Opt::value("via", "SINK", "where the escape sequences go")
-                .choices(&[
-                    "table", "record", "text", "warn", "progress", "confirm", "choose", "fail",
-                    "panic", "log",
-                ])
-                .required(),
-        )
+        Info::new("garble", "0.1.0", "Fixture: writes escape sequences")
+            .option(
+                Opt::value("via", "SINK", "where the escape sequences go")
+                    .choices(&[
+                        "table", "record", "text", "warn", "progress", "confirm", "choose", "fail",
+                        "panic", "log", "wide", "clash",
+                    ])
+                    .required(),
+            )
+            .option(Opt::value("verbose", "LEVEL", "an id the host uses too").long("loud"))
+            .option(Opt::flag("output", "another id the host uses").long("raw-output"))
     }
 
     fn run(args: Args) -> Result<(), Failure> {
@@ -70,6 +75,16 @@ impl Command for Garbler {
                 let picked = output::choose(PAYLOAD, &[PAYLOAD.to_string()], unasked)?;
                 output::text(&format!("picked: {picked:?}"));
             }
+            "wide" => {
+                let mut table =
+                    Table::begin("wide", vec![column("vm", "VM"), column("output", "Output")])?;
+                table.row(vec!["vm-1".into(), "x".repeat(70_000).into()])?;
+            }
+            "clash" => output::text(&format!(
+                "verbose={} output={}",
+                args.value("verbose").unwrap_or("none"),
+                args.flag("output")
+            )),
             "fail" => return Err(Failure::new(PAYLOAD).hint(PAYLOAD).exit_code(3)),
             "panic" => panic!("{PAYLOAD}"),
             "log" => {

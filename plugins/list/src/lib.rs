@@ -85,11 +85,16 @@ impl Command for List {
                 .map(|(vm, extra)| row(vm, extra, &layout))
                 .collect(),
         )?;
-        output::record("filters", filters(&filter, show_all))?;
-        output::text(&format!(
+        let mut footer = format!(
             "Total: {} VMs | {running} running | {hidden} hidden",
             vms.len()
-        ));
+        );
+        if scripted {
+            output::record("filters", filters(&filter, show_all))?;
+        } else if let Some(narrowed) = narrowed_by(&filter) {
+            footer.push_str(&format!(" | only {narrowed}"));
+        }
+        output::text(&footer);
         Ok(())
     }
 }
@@ -267,6 +272,21 @@ fn row(vm: &Vm, extra: &Extra, layout: &Layout) -> Vec<Value> {
     }
     cells.extend(extra_cells(vm, extra, layout));
     cells
+}
+
+/// What left VMs out of the listing, for the table's footer: the name
+/// pattern and the tags (the resource group is the listing's scope).
+fn narrowed_by(filter: &VmFilter) -> Option<String> {
+    let pattern = filter
+        .name_pattern
+        .as_ref()
+        .map(|pattern| format!("names matching {pattern}"));
+    let tags = filter.tags.iter().map(|(key, value)| match value {
+        Some(value) => format!("tag {key}={value}"),
+        None => format!("tag {key}"),
+    });
+    let parts: Vec<String> = pattern.into_iter().chain(tags).collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 fn filters(filter: &VmFilter, show_all: bool) -> Vec<(String, Value)> {

@@ -373,6 +373,49 @@ async fn health_marks_a_vm_that_refuses_unreachable_and_exits_1() {
     );
 }
 
+/// Existing azlin's table ends with its footer alone; what narrowed the
+/// listing is said there, and JSON keeps the whole filter record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_narrowed_table_says_so_in_its_footer_and_json_keeps_the_filters() {
+    let sim = start(Options {
+        vms: 8,
+        ..Options::default()
+    })
+    .await;
+    let env = Env::new();
+    env.write_config("default_resource_group = \"rg-0\"\n");
+    let table = azlin(
+        &env,
+        &sim,
+        &["list", "--all", "--no-tmux", "--vm-pattern", "vm-000[0-2]"],
+    )
+    .await;
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(
+        table.stdout.ends_with(
+            "┘\nTotal: 3 VMs | 3 running | 0 hidden | only names matching vm-000[0-2]\n"
+        ),
+        "the footer follows the table, and nothing else: {}",
+        table.stdout
+    );
+    let json = azlin(
+        &env,
+        &sim,
+        &[
+            "list",
+            "--all",
+            "--no-tmux",
+            "--vm-pattern",
+            "vm-000[0-2]",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(json["filters"]["vm_pattern"], "vm-000[0-2]", "{json}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_table_has_existing_azlins_default_columns() {
     let sim = start(Options {

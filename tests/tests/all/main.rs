@@ -22,6 +22,7 @@ mod lifecycle;
 mod limits;
 mod list_columns;
 mod names;
+mod no_panic;
 mod output;
 mod perf;
 mod plugin_cache;

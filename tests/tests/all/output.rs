@@ -149,3 +149,23 @@ fn colour_appears_on_a_terminal_and_never_with_no_color() {
     );
     assert!(plain.contains("vm-1"));
 }
+
+#[test]
+fn log_lines_are_coloured_only_on_a_terminal_and_never_with_no_color() {
+    let env = env_with_normal();
+    let piped = env.azlin(["-vv", "normal", "--count", "1"]).success();
+    assert!(piped.stderr.contains("DEBUG "), "{}", piped.stderr);
+    assert!(
+        !piped.stderr.contains('\x1b'),
+        "a pipe gets no colour: {:?}",
+        piped.stderr
+    );
+    let plain = on_a_terminal(&env, "-vv normal --count 1", true);
+    assert!(plain.contains("DEBUG"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "NO_COLOR: {plain:?}");
+    let coloured = on_a_terminal(&env, "-vv normal --count 1", false);
+    assert!(
+        coloured.contains("\x1b[34mDEBUG"),
+        "a terminal gets coloured log levels: {coloured:?}"
+    );
+}
