@@ -56,7 +56,7 @@ fn named(name: &str, all: Vec<Vm>) -> Result<Vm, Failure> {
         .iter()
         .flat_map(|(vm, session)| std::iter::once(vm.as_str()).chain(session.as_deref()));
     let nearest = nearest(name, candidates);
-    let failure = Failure::usage(format!("no VM or session named '{name}' in scope"));
+    let failure = Failure::new(format!("no VM or session named '{name}' in scope"));
     Err(if nearest.is_empty() {
         failure.hint("run `azlin list --all` to see the VMs (-a for every resource group)")
     } else {

@@ -100,7 +100,7 @@ pub fn confirm(question: &str, hint: &str) -> Result<bool, Failure> {
             HostError::Unavailable(why) => why,
             other => Failure::from(other).to_string(),
         };
-        Failure::usage(format!("{question} ({why})")).hint(hint.to_string())
+        Failure::new(format!("{question} ({why})")).hint(hint.to_string())
     })
 }
 

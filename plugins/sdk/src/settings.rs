@@ -33,28 +33,28 @@ pub fn current_context() -> Result<Option<Context>, Failure> {
 
 /// Makes context `name` active. A missing context is a usage failure.
 pub fn use_context(name: &str) -> Result<Context, Failure> {
-    wit::use_context(name).map_err(usage)
+    wit::use_context(name).map_err(own_message)
 }
 
 /// Writes a new context (not made active).
 pub fn create_context(context: &Context) -> Result<Context, Failure> {
-    wit::create_context(context).map_err(usage)
+    wit::create_context(context).map_err(own_message)
 }
 
 /// Deletes context `name`; the active one only with `force`.
 pub fn delete_context(name: &str, force: bool) -> Result<(), Failure> {
-    wit::delete_context(name, force).map_err(usage)
+    wit::delete_context(name, force).map_err(own_message)
 }
 
 /// Renames context `old` to `new`.
 pub fn rename_context(old: &str, new: &str) -> Result<Context, Failure> {
-    wit::rename_context(old, new).map_err(usage)
+    wit::rename_context(old, new).map_err(own_message)
 }
 
-/// A context the user named that does not exist is their typo: exit 2.
-fn usage(error: crate::HostError) -> Failure {
+/// A context the user named that does not exist: its own message (exit 1).
+fn own_message(error: crate::HostError) -> Failure {
     match error {
-        crate::HostError::NotFound(why) => Failure::usage(why),
+        crate::HostError::NotFound(why) => Failure::new(why),
         other => other.into(),
     }
 }

@@ -53,7 +53,7 @@ pub fn find(name: &str, resource_group: Option<&str>) -> Result<Vm, Failure> {
             let mut known: Vec<String> = all.iter().map(|vm| vm.name.clone()).collect();
             known.extend(all.iter().filter_map(|vm| session_name(&vm.name)));
             let nearest = crate::nearest::nearest(name, known.iter().map(String::as_str));
-            Err(Failure::usage(format!(
+            Err(Failure::new(format!(
                 "no VM or session named '{name}'{}",
                 crate::nearest::did_you_mean(&nearest)
             ))
@@ -62,7 +62,7 @@ pub fn find(name: &str, resource_group: Option<&str>) -> Result<Vm, Failure> {
         1 => Ok(matches.remove(0)),
         _ => {
             let groups: Vec<String> = matches.iter().map(|vm| vm.resource_group.clone()).collect();
-            Err(Failure::usage(format!(
+            Err(Failure::new(format!(
                 "'{name}' names VMs in several resource groups: {}",
                 groups.join(", ")
             ))

@@ -49,7 +49,7 @@ async fn without_a_subscription_the_plugin_gets_a_clear_error() {
     let output = tokio::task::spawn_blocking(move || env.azlin(["reader"]).output())
         .await
         .expect("finishes");
-    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert_eq!(output.code, 1, "{}", output.stderr);
     assert!(
         output.stderr.contains("no subscription chosen"),
         "{}",
@@ -226,7 +226,7 @@ async fn status_shows_one_vm_or_the_group() {
     let group = json(&azlin(&env, &sim, &["status", "--rg", "rg-0", "-o", "json"]).await);
     assert_eq!(group["vms"].as_array().map(Vec::len), Some(10));
     let missing = azlin(&env, &sim, &["start", "nope", "--rg", "rg-0"]).await;
-    assert_eq!(missing.code, 2);
+    assert_eq!(missing.code, 1);
     assert!(
         missing.stderr.contains("no VM or session named 'nope'"),
         "{}",

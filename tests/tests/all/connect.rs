@@ -174,12 +174,12 @@ async fn a_command_prints_reads_stdin_and_returns_its_status() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unknown_name_is_exit_2_with_the_nearest_names() {
+async fn an_unknown_name_is_exit_1_with_the_nearest_names() {
     let fleet = Fleet::start(VMS);
     let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
     let output = azlin(&env, &sim, &["connect", "vm-000", "--", "true"]).await;
-    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert_eq!(output.code, 1, "{}", output.stderr);
     assert!(
         output.stderr.contains("no VM or session named 'vm-000'")
             && output.stderr.contains("vm-0000"),

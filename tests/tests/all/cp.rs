@@ -119,7 +119,7 @@ async fn a_copy_cut_off_midway_leaves_no_file_under_the_final_name() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn malformed_or_one_sided_paths_are_exit_2() {
+async fn malformed_or_one_sided_paths_are_exit_2_and_an_unknown_vm_exit_1() {
     let fleet = Fleet::start(VMS);
     let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
@@ -130,12 +130,14 @@ async fn malformed_or_one_sided_paths_are_exit_2() {
             vec!["cp", "a.txt", "b.txt"],
             "one side of a copy must be local",
         ),
-        (vec!["cp", "vm-000:/tmp/x", "."], "vm-0000"),
         (vec!["cp", "only-one"], "at least one source"),
     ] {
         let output = azlin(&env, &sim, &args).await;
         assert_eq!(output.code, 2, "{args:?}: {}", output.stderr);
         assert!(output.stderr.contains(said), "{args:?}: {}", output.stderr);
     }
+    let unknown = azlin(&env, &sim, &["cp", "vm-000:/tmp/x", "."]).await;
+    assert_eq!(unknown.code, 1, "no such VM: {}", unknown.stderr);
+    assert!(unknown.stderr.contains("vm-0000"), "{}", unknown.stderr);
     assert_eq!(fleet.accepted_connections(0), 0);
 }

@@ -168,7 +168,8 @@ fn assert_shown(sink: &str, format: &str, output: &Output, what: &str) {
 
 fn expected_code(sink: &str) -> i32 {
     match sink {
-        "confirm" | "choose" => 2,
+        "confirm" => 1,
+        "choose" => 2,
         "fail" => 3,
         "panic" => 70,
         "log" => 1,

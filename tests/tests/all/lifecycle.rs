@@ -90,7 +90,7 @@ async fn new_then_list_then_connect_then_kill_leaves_nothing() {
     assert_eq!(hostname.stdout, String::from_utf8_lossy(&local.stdout));
 
     let refused = azlin(&env, &sim, &["kill", "devbox"]).await;
-    assert_eq!(refused.code, 2, "no terminal to ask on: {}", refused.stderr);
+    assert_eq!(refused.code, 1, "no terminal to ask on: {}", refused.stderr);
     assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
     let before = resources(&sim).await;
     assert_eq!(
@@ -134,7 +134,7 @@ async fn delete_keeps_the_nic_ip_and_disk() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_size_or_region_azure_refuses_is_exit_2_with_its_message_and_leaves_nothing() {
+async fn a_size_or_region_azure_refuses_is_exit_1_with_its_message_and_leaves_nothing() {
     let fleet = Fleet::start(1);
     let sim = sim_for(&fleet).await;
     let env = stranger(&fleet);
@@ -146,14 +146,14 @@ async fn a_size_or_region_azure_refuses_is_exit_2_with_its_message_and_leaves_no
         &["new", "--name", "big", "--vm-size", "Standard_Huge_v9"],
     )
     .await;
-    assert_eq!(size.code, 2, "{}", size.stderr);
+    assert_eq!(size.code, 1, "Azure refused it: {}", size.stderr);
     assert!(
         size.stderr.contains("SkuNotAvailable") && size.stderr.contains("Standard_Huge_v9"),
         "{}",
         size.stderr
     );
     let region = azlin(&env, &sim, &["new", "--name", "far", "--region", "mars"]).await;
-    assert_eq!(region.code, 2, "{}", region.stderr);
+    assert_eq!(region.code, 1, "Azure refused it: {}", region.stderr);
     assert!(region.stderr.contains("'mars'"), "{}", region.stderr);
     let tier = azlin(&env, &sim, &["new", "--name", "odd", "--size", "huge"]).await;
     assert_eq!(tier.code, 2, "{}", tier.stderr);

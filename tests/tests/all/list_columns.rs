@@ -328,7 +328,7 @@ async fn health_reports_every_running_vm_and_one_by_name() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn health_of_an_unknown_vm_names_the_nearest_and_exits_2() {
+async fn health_of_an_unknown_vm_names_the_nearest_and_exits_1() {
     let sim = start(Options {
         vms: VMS,
         ..Options::default()
@@ -337,7 +337,7 @@ async fn health_of_an_unknown_vm_names_the_nearest_and_exits_2() {
     let env = Env::new();
     env.write_config("default_resource_group = \"rg-0\"\n");
     let output = azlin(&env, &sim, &["health", "--vm", "vm-001"]).await;
-    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert_eq!(output.code, 1, "{}", output.stderr);
     assert!(output.stderr.contains("'vm-001'"), "{}", output.stderr);
     assert!(
         output.stderr.contains("vm-0001"),

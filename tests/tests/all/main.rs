@@ -15,6 +15,7 @@ mod connect_limit;
 mod contract;
 mod cp;
 mod executor;
+mod exit_codes;
 mod fleet_commands;
 mod hostile_output;
 mod inventory;

@@ -168,7 +168,7 @@ fn contexts_are_created_renamed_and_deleted_with_active_context_kept_in_step() {
         "{created}"
     );
     env.azlin(["context", "create", "staging", "--subscription-id", OTHER])
-        .code(2);
+        .code(1);
 
     env.azlin(["context", "rename", "a", "alpha"]).success();
     let marker =
@@ -180,7 +180,7 @@ fn contexts_are_created_renamed_and_deleted_with_active_context_kept_in_step() {
     assert!(renamed.contains("name = \"alpha\""), "{renamed}");
     assert!(!env.config_dir().join("contexts/a.toml").exists());
 
-    let refused = env.azlin(["context", "delete", "alpha"]).code(2);
+    let refused = env.azlin(["context", "delete", "alpha"]).code(1);
     assert!(
         refused.stderr.contains("'alpha' is the active context"),
         "{}",
@@ -221,7 +221,7 @@ async fn session_rewrites_config_toml_keeping_comments_and_unknown_keys() {
     assert_eq!(shown["session"]["session"], "build-box", "{shown}");
 
     let taken = azlin(&env, &sim, &["session", "vm-0003", "build-box"]).await;
-    assert_eq!(taken.code, 2, "{}", taken.stderr);
+    assert_eq!(taken.code, 1, "{}", taken.stderr);
     assert!(
         taken.stderr.contains("already VM 'vm-0002'"),
         "{}",
@@ -360,21 +360,21 @@ async fn show_gives_one_vms_whole_record() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unknown_vms_and_session_names_exit_2_with_the_nearest_names() {
+async fn unknown_vms_and_session_names_exit_1_with_the_nearest_names() {
     let sim = sim().await;
     let env = Env::new();
     env.write_config(
         "default_resource_group = \"rg-0\"\n[session_names]\nvm-0002 = \"build-box\"\n",
     );
     let vm = azlin(&env, &sim, &["show", "vm-0021"]).await;
-    assert_eq!(vm.code, 2, "{}", vm.stderr);
+    assert_eq!(vm.code, 1, "{}", vm.stderr);
     assert!(
         vm.stderr.contains("no VM or session named 'vm-0021'") && vm.stderr.contains("'vm-0001'"),
         "{}",
         vm.stderr
     );
     let session = azlin(&env, &sim, &["session", "biuld-box"]).await;
-    assert_eq!(session.code, 2, "{}", session.stderr);
+    assert_eq!(session.code, 1, "{}", session.stderr);
     assert!(
         session.stderr.contains("did you mean 'build-box'"),
         "{}",
@@ -442,11 +442,11 @@ async fn auth_profile_pins_the_subscription_over_the_active_context_for_that_com
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_contexts_and_tags_exit_2_naming_the_problem() {
+async fn bad_contexts_and_tags_are_refused_naming_the_problem() {
     let sim = sim().await;
     let env = user_with_two_contexts();
     let missing = azlin(&env, &sim, &["context", "use", "bb"]).await;
-    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
     assert!(
         missing.stderr.contains("there is no context 'bb'")
             && missing.stderr.contains("did you mean 'b'"),
@@ -469,7 +469,7 @@ async fn bad_contexts_and_tags_exit_2_naming_the_problem() {
 
     write_broken(&env.config_dir().join("contexts/broken.toml"));
     let broken = azlin(&env, &sim, &["context", "use", "broken"]).await;
-    assert_eq!(broken.code, 2, "{}", broken.stderr);
+    assert_eq!(broken.code, 1, "{}", broken.stderr);
     assert!(
         broken.stderr.contains("contexts/broken.toml") && broken.stderr.contains("line 2"),
         "{}",
@@ -477,7 +477,7 @@ async fn bad_contexts_and_tags_exit_2_naming_the_problem() {
     );
     std::fs::write(&marker, "broken\n").expect("make the broken context active");
     let listed = azlin(&env, &sim, &["list"]).await;
-    assert_eq!(listed.code, 2, "{}", listed.stderr);
+    assert_eq!(listed.code, 1, "{}", listed.stderr);
     assert!(
         listed.stderr.contains("contexts/broken.toml") && listed.stderr.contains("line 2"),
         "{}",

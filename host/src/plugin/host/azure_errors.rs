@@ -13,9 +13,6 @@ pub fn to_wit(error: AzureError) -> Error {
         }
         | AzureError::NoCredential { .. } => Error::AccessDenied(error.to_string()),
         AzureError::Arm { status: 429, .. } => Error::Throttled(30),
-        AzureError::Arm {
-            status: 400 | 409, ..
-        } => Error::InvalidInput(error.to_string()),
         AzureError::GaveUp { .. } | AzureError::Http { .. } => {
             Error::Unavailable(error.to_string())
         }
@@ -27,6 +24,6 @@ pub fn to_wit(error: AzureError) -> Error {
         AzureError::Endpoint { .. }
         | AzureError::AuthMethod(_)
         | AzureError::NoSubscription
-        | AzureError::Setup(_) => Error::InvalidInput(error.to_string()),
+        | AzureError::Setup(_) => Error::Remote(error.to_string()),
     }
 }

@@ -131,15 +131,17 @@ fn to_wit(error: ConfigError) -> Error {
         ConfigError::Read { .. } | ConfigError::Write { .. } | ConfigError::NoHome => {
             Error::Unavailable(message)
         }
+        // A malformed value the user typed: a usage error (exit 2).
+        ConfigError::Key { .. } | ConfigError::Name { .. } | ConfigError::NotGuid { .. } => {
+            Error::InvalidInput(message)
+        }
+        // The user's files or their state refuse it: the command failed (exit 1).
         ConfigError::Parse { .. }
         | ConfigError::Type { .. }
-        | ConfigError::Key { .. }
-        | ConfigError::Name { .. }
         | ConfigError::SessionTaken { .. }
         | ConfigError::ContextExists { .. }
         | ConfigError::ActiveContext { .. }
         | ConfigError::ProfileParse { .. }
-        | ConfigError::ProfileWithoutSubscription { .. }
-        | ConfigError::NotGuid { .. } => Error::InvalidInput(message),
+        | ConfigError::ProfileWithoutSubscription { .. } => Error::Remote(message),
     }
 }
