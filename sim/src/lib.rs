@@ -59,6 +59,13 @@ pub struct Options {
     /// An `authorized_keys` file (say, of an sshd fleet) that each SSH
     /// public key a VM create names is appended to.
     pub authorized_keys: Option<PathBuf>,
+    /// VMs listed with `null` where ARM usually sends values (location,
+    /// tags, NIC references, size) and an empty instance view.
+    pub odd_vms: Vec<String>,
+    /// VMs listed with a `null` id: no client can read them.
+    pub unreadable_vms: Vec<String>,
+    /// Every list's last page links back to its first: a `nextLink` cycle.
+    pub looping_pages: bool,
 }
 
 impl Default for Options {
@@ -77,6 +84,9 @@ impl Default for Options {
             subscriptions: Vec::new(),
             spare_addresses: Vec::new(),
             authorized_keys: None,
+            odd_vms: Vec::new(),
+            unreadable_vms: Vec::new(),
+            looping_pages: false,
         }
     }
 }

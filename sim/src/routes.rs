@@ -228,6 +228,7 @@ async fn arm(state: &State, request: &Request<'_>) -> Response {
                         .templates
                         .vm(&resources, slot, subscription, status_only)
                 })
+                .map(|vm| oddly(&state.options(), vm))
                 .collect();
             drop(resources);
             page(state, &base, uri, query, vms)
@@ -384,7 +385,31 @@ fn not_found(name: &str) -> Response {
     )
 }
 
-/// One page of `items`, with a `nextLink` when more remain.
+/// A listed VM as `options` spoil it: `null` where ARM usually sends values
+/// (an odd VM), or a `null` id (an unreadable one).
+fn oddly(options: &crate::Options, mut vm: Value) -> Value {
+    let name = vm["name"].as_str().unwrap_or_default().to_string();
+    if options.odd_vms.contains(&name) {
+        vm["location"] = Value::Null;
+        vm["tags"] = Value::Null;
+        if let Some(properties) = vm["properties"].as_object_mut() {
+            properties.insert(
+                "networkProfile".into(),
+                json!({ "networkInterfaces": null }),
+            );
+            properties.insert("hardwareProfile".into(), json!({ "vmSize": null }));
+            properties.insert("storageProfile".into(), Value::Null);
+            properties.insert("instanceView".into(), json!({ "statuses": null }));
+        }
+    }
+    if options.unreadable_vms.contains(&name) {
+        vm["id"] = Value::Null;
+    }
+    vm
+}
+
+/// One page of `items`, with a `nextLink` when more remain (with
+/// `looping_pages`, the last page links back to the first).
 fn page(
     state: &State,
     base: &str,
@@ -399,7 +424,9 @@ fn page(
         .unwrap_or(0);
     let end = (start + size).min(items.len());
     let mut body = json!({ "value": items.get(start..end).unwrap_or_default() });
-    if end < items.len() {
+    let looping = state.options().looping_pages;
+    if end < items.len() || looping {
+        let end = if end < items.len() { end } else { 0 };
         let mut kept: Vec<String> = uri
             .query()
             .unwrap_or_default()

@@ -3,7 +3,7 @@
 
 use super::models::{ArmError, AsyncOperation, Page};
 use super::retry::{self, RetryPolicy};
-use super::{AzureError, Endpoint, Fence, Tokens};
+use super::{AzureError, Endpoint, Fence, Tokens, notes};
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
@@ -25,6 +25,25 @@ pub struct ArmClient {
     tokens: Tokens,
     retry: RetryPolicy,
     subscription: String,
+    bounds: ListBounds,
+}
+
+/// How far one list may go: pages followed, and time from the first
+/// request. Far above real use (5 000 pages is 5 million VMs), so only a
+/// `nextLink` that never ends meets them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListBounds {
+    pub max_pages: usize,
+    pub max_time: Duration,
+}
+
+impl Default for ListBounds {
+    fn default() -> Self {
+        Self {
+            max_pages: 5_000,
+            max_time: Duration::from_secs(600),
+        }
+    }
 }
 
 impl ArmClient {
@@ -41,7 +60,14 @@ impl ArmClient {
             tokens,
             retry,
             subscription,
+            bounds: ListBounds::default(),
         }
+    }
+
+    /// The same client with other list bounds.
+    pub fn with_list_bounds(mut self, bounds: ListBounds) -> Self {
+        self.bounds = bounds;
+        self
     }
 
     /// The subscription requests are scoped to.
@@ -79,16 +105,26 @@ impl ArmClient {
         .await
     }
 
-    /// Every item of a list, following `nextLink` page by page.
+    /// Every item of a list, following `nextLink` page by page, within the
+    /// list bounds and never to a link already followed. An item that does
+    /// not read as `T` is skipped with a note naming it.
     pub async fn list<T: DeserializeOwned>(
         &self,
         path_and_query: &str,
     ) -> Result<Vec<T>, AzureError> {
+        let started = Instant::now();
+        let mut followed = std::collections::HashSet::new();
         let mut items = Vec::new();
         let mut next = Some(self.endpoint.join(path_and_query));
         while let Some(url) = next {
-            let page: Page<T> = decode(&url, self.send(Method::GET, &url).await?).await?;
-            items.extend(page.value);
+            self.check_paging(&url, &mut followed, started)?;
+            let page: Page<serde_json::Value> =
+                decode(&url, self.send(Method::GET, &url).await?).await?;
+            items.extend(
+                page.value
+                    .into_iter()
+                    .filter_map(|item| readable(item, &url)),
+            );
             next = match page.next_link {
                 Some(link) if !self.endpoint.owns(&link) => {
                     return Err(AzureError::ForeignLink(link));
@@ -97,6 +133,35 @@ impl ArmClient {
             };
         }
         Ok(items)
+    }
+
+    /// Refuses to follow `url` when it was followed before, or when the
+    /// list has reached its page or time bound.
+    fn check_paging(
+        &self,
+        url: &str,
+        followed: &mut std::collections::HashSet<String>,
+        started: Instant,
+    ) -> Result<(), AzureError> {
+        let why = if !followed.insert(url.to_string()) {
+            "its nextLink points back to a page already read".to_string()
+        } else if followed.len() > self.bounds.max_pages {
+            format!(
+                "it has more than {} pages ([arm] list_max_pages)",
+                self.bounds.max_pages
+            )
+        } else if started.elapsed() > self.bounds.max_time {
+            format!(
+                "it took more than {} s ([arm] list_timeout)",
+                self.bounds.max_time.as_secs()
+            )
+        } else {
+            return Ok(());
+        };
+        Err(AzureError::Paging {
+            url: url.to_string(),
+            why,
+        })
     }
 
     /// POSTs an action and waits for the long-running operation to finish.
@@ -351,6 +416,22 @@ fn operation(url: &str) -> String {
         [kind, _, action, ..] => format!("{kind}/{action}"),
         [] => "other".to_string(),
     }
+}
+
+/// `item` as `T`, or `None` with a note naming the item and what was wrong.
+fn readable<T: DeserializeOwned>(item: serde_json::Value, url: &str) -> Option<T> {
+    let name = ["name", "id"]
+        .iter()
+        .find_map(|key| item.get(key).and_then(serde_json::Value::as_str))
+        .map_or_else(|| "an unnamed item".to_string(), |name| format!("'{name}'"));
+    serde_json::from_value(item)
+        .map_err(|why| {
+            notes::note(
+                &name,
+                format!("skipped {name}: Azure's answer for it does not read ({why}, in the list at {url})"),
+            )
+        })
+        .ok()
 }
 
 #[cfg(test)]

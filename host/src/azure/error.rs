@@ -38,6 +38,8 @@ pub enum AzureError {
     Http { url: String, source: reqwest::Error },
     #[error("unexpected answer from {url}: {why}")]
     Decode { url: String, why: String },
+    #[error("stopped reading the list at {url}: {why}; nothing was cached")]
+    Paging { url: String, why: String },
     #[error("Azure sent a link away from the ARM endpoint ({0}); refusing to send the token there")]
     ForeignLink(String),
     #[error("refusing to send a write to {url}: {why}")]

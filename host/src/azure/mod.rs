@@ -9,12 +9,13 @@ mod fence;
 mod inventory;
 pub mod models;
 pub mod names;
+pub mod notes;
 mod retry;
 mod session;
 mod sizes;
 mod warm;
 
-pub use client::ArmClient;
+pub use client::{ArmClient, ListBounds};
 pub use credential::{AuthMethod, Tokens};
 pub use endpoint::{Endpoint, PUBLIC_ARM};
 pub use error::AzureError;

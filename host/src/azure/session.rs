@@ -1,7 +1,9 @@
 //! Azure for one run: the inventory is built on first use from the run's
 //! configuration and scope, so commands that never touch Azure pay nothing.
 
-use super::{ArmClient, AuthMethod, AzureError, Endpoint, Inventory, RetryPolicy, Tokens, Warm};
+use super::{
+    ArmClient, AuthMethod, AzureError, Endpoint, Inventory, ListBounds, RetryPolicy, Tokens, Warm,
+};
 use crate::cache::{Cache, CacheError};
 use crate::config::{Config, Paths, Scope};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -109,14 +111,24 @@ impl Session {
             .ok_or(AzureError::NoSubscription)?;
         let endpoint = Endpoint::resolve(self.config.string("arm_endpoint"))?;
         let method = AuthMethod::parse(self.config.string("auth_method"))?;
+        let (pages, time) = self
+            .config
+            .arm_list()
+            .map_err(|error| AzureError::Setup(error.to_string()))?;
+        let defaults = ListBounds::default();
+        let bounds = ListBounds {
+            max_pages: pages.unwrap_or(defaults.max_pages),
+            max_time: time.unwrap_or(defaults.max_time),
+        };
         let key = format!(
-            "{}|{method:?}|{:?}|{subscription}",
+            "{}|{method:?}|{:?}|{subscription}|{bounds:?}",
             endpoint.join(""),
             scope.tenant
         );
         let make = || {
             let tokens = Tokens::new(method, endpoint.scope(), scope.tenant.clone());
             ArmClient::new(endpoint, tokens, subscription, RetryPolicy::default())
+                .with_list_bounds(bounds)
         };
         let client = match &self.warm {
             Some(warm) => warm.client(key, make),

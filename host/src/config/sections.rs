@@ -49,6 +49,21 @@ impl Config {
         Ok((ttls, bounds))
     }
 
+    /// `[arm]` `list_max_pages` and `list_timeout` (seconds): how far one
+    /// ARM list may go, where set.
+    pub fn arm_list(&self) -> Result<(Option<usize>, Option<Duration>), ConfigError> {
+        let Some(section) = self.section("arm")? else {
+            return Ok((None, None));
+        };
+        let pages = section
+            .number("list_max_pages", false)?
+            .map(|pages| pages as usize);
+        let time = section
+            .number("list_timeout", false)?
+            .map(Duration::from_secs_f64);
+        Ok((pages, time))
+    }
+
     /// Bytes each plugin may keep in the cache (`azlin:host/cache`):
     /// `[cache] plugin_quota_mib`, defaulting to [`PLUGIN_QUOTA`].
     pub fn plugin_cache_quota(&self) -> Result<u64, ConfigError> {

@@ -89,6 +89,7 @@ impl Sink for DelimitedSink {
                 Ok(())
             }
             Event::Text(_)
+            | Event::Failed
             | Event::Warning(_)
             | Event::Progress(_)
             | Event::Question(_)

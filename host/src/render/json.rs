@@ -20,6 +20,9 @@ pub struct JsonSink {
     messages: Vec<Json>,
     /// Whether a snapshot has ended: objects are then written one per line.
     framed: bool,
+    /// Whether the run failed: an empty document is then not written, and
+    /// one with data says it is partial.
+    failed: bool,
 }
 
 impl JsonSink {
@@ -75,6 +78,7 @@ impl Sink for JsonSink {
                 self.framed = true;
                 self.write_line(out)?;
             }
+            Event::Failed => self.failed = true,
             Event::Warning(_)
             | Event::Progress(_)
             | Event::Question(_)
@@ -85,10 +89,14 @@ impl Sink for JsonSink {
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let empty = self.document.is_empty() && self.messages.is_empty();
+        if empty && (self.framed || self.failed) {
+            return Ok(());
+        }
+        if self.failed {
+            self.document.insert("partial".into(), Json::Bool(true));
+        }
         if self.framed {
-            if self.document.is_empty() && self.messages.is_empty() {
-                return Ok(());
-            }
             return self.write_line(out);
         }
         let document = self.take_document();

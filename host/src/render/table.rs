@@ -187,6 +187,7 @@ impl TableSink {
             | Event::Warning(_)
             | Event::Progress(_)
             | Event::Frame
+            | Event::Failed
             | Event::Question(_)
             | Event::Choice { .. }
             | Event::Terminal(_) => {}

@@ -93,6 +93,10 @@ pub enum Event {
     /// Terminal traffic of `connect`; not output of the plugin, so not
     /// charged to its budget.
     Terminal(TerminalOutput),
+    /// The run did not succeed. Sent by the host after the plugin's last
+    /// event, so a document format can write nothing, or mark what it has
+    /// as partial.
+    Failed,
 }
 
 impl Event {
@@ -119,7 +123,7 @@ impl Event {
                 question.len() + choices.iter().map(|choice| choice.len() + 8).sum::<usize>()
             }
             Event::Progress(progress) => progress.label.len() + 24,
-            Event::Frame => 8,
+            Event::Frame | Event::Failed => 8,
             Event::Terminal(TerminalOutput::Stdout(bytes) | TerminalOutput::Stderr(bytes)) => {
                 bytes.len() + 8
             }

@@ -240,6 +240,7 @@ impl Runtime {
         let (sender, events) = mpsc::channel(EVENT_BUFFER);
         let (answers, answered) = mpsc::channel(1);
         let (terminal, typed) = mpsc::channel(TERMINAL_BUFFER);
+        let closing = sender.clone();
         let io = plugin::RunIo {
             events: sender,
             answers: answered,
@@ -248,7 +249,14 @@ impl Runtime {
         let cancel = Arc::new(Notify::new());
         let runtime = self.clone();
         let cancelled = cancel.clone();
-        let outcome = tokio::spawn(async move { runtime.execute(request, io, &cancelled).await });
+        let outcome = tokio::spawn(async move {
+            let outcome = runtime.execute(request, io, &cancelled).await;
+            if outcome.status != Status::Success {
+                // Nobody may be rendering any more (a closed pipe): nothing to tell.
+                let _ = closing.send(Event::Failed).await;
+            }
+            outcome
+        });
         RunHandle {
             events,
             answers,

@@ -20,6 +20,7 @@ impl Command for Normal {
                 .alias("rg"),
             )
             .option(Opt::flag("fail", "fail with a hint and exit code 3"))
+            .option(Opt::flag("fail-late", "fail after printing everything"))
     }
 
     fn run(args: Args) -> Result<(), Failure> {
@@ -61,6 +62,9 @@ impl Command for Normal {
         )?;
         output::text(&format!("Total: {count} VMs"));
         output::warn("this output comes from a test fixture");
+        if args.flag("fail-late") {
+            return Err(Failure::new("the fixture failed after its output"));
+        }
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! fixture plugins. One module per area.
 
 mod agent;
+mod arm_answers;
 mod arm_client;
 mod arm_fixtures;
 mod azure_e2e;

@@ -1,6 +1,6 @@
 //! Rendering: the same plugin output as a table, JSON, CSV and TSV.
 
-use azlin_tests::{Env, fixtures, golden};
+use azlin_tests::{Env, Via, fixtures, golden};
 
 fn env_with_normal() -> Env {
     let env = Env::new();
@@ -78,6 +78,33 @@ fn a_command_failure_prints_message_and_hint_with_its_exit_code() {
         "error: the fixture was asked to fail\nhint: run it without --fail\n"
     );
     assert!(output.stdout.is_empty());
+}
+
+/// On failure stdout carries no empty document; data a command printed
+/// before it failed is kept, marked partial.
+#[test]
+fn a_failed_json_run_prints_nothing_or_a_partial_document() {
+    let env = env_with_normal();
+    for via in Via::both() {
+        let failed = via.azlin(&env, ["normal", "--fail", "-o", "json"]).code(3);
+        assert_eq!(failed.stdout, "", "{}: nothing on stdout", via.name());
+        let missing = via
+            .azlin(&env, ["plugin-that-is-not-there", "-o", "json"])
+            .output();
+        assert_eq!(missing.stdout, "", "{}: {}", via.name(), missing.stderr);
+        let late = via
+            .azlin(
+                &env,
+                ["normal", "--fail-late", "--count", "2", "-o", "json"],
+            )
+            .code(1);
+        let json: serde_json::Value = serde_json::from_str(&late.stdout).expect("JSON");
+        assert_eq!(json["partial"], true, "{}: {json}", via.name());
+        assert_eq!(json["vms"].as_array().map(Vec::len), Some(2), "{json}");
+        let succeeded = via.azlin(&env, ["normal", "-o", "json"]).success();
+        let json: serde_json::Value = serde_json::from_str(&succeeded.stdout).expect("JSON");
+        assert_eq!(json.get("partial"), None, "{}: {json}", via.name());
+    }
 }
 
 #[test]

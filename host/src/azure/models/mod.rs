@@ -23,3 +23,13 @@ pub use vm::{
     HardwareProfile, ImageReference, InstanceStatus, InstanceView, NetworkProfile, OsDisk,
     PowerState, StorageProfile, VirtualMachine, VmProperties,
 };
+
+/// A field ARM may send as `null` (or leave out) where azlin reads a value:
+/// its default, so one VM's odd answer does not fail the whole list.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+}

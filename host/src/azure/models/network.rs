@@ -17,7 +17,7 @@ pub struct NetworkInterface {
     pub name: Option<String>,
     #[serde(default)]
     pub location: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub properties: NicProperties,
 }
 
@@ -25,7 +25,7 @@ pub struct NetworkInterface {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NicProperties {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub ip_configurations: Vec<IpConfiguration>,
     /// The VM the NIC is attached to.
     #[serde(default)]
@@ -40,7 +40,7 @@ pub struct NicProperties {
 pub struct IpConfiguration {
     #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub properties: IpConfigurationProperties,
 }
 
@@ -65,7 +65,7 @@ pub struct PublicIpAddress {
     pub name: Option<String>,
     #[serde(default)]
     pub location: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub properties: PublicIpProperties,
 }
 

@@ -10,8 +10,9 @@ pub struct VirtualMachine {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub location: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub tags: BTreeMap<String, String>,
     #[serde(default)]
     pub properties: Option<VmProperties>,
@@ -82,7 +83,7 @@ pub struct OsDisk {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkProfile {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub network_interfaces: Vec<super::SubResource>,
 }
 
@@ -96,7 +97,7 @@ pub struct InstanceView {
     pub os_name: Option<String>,
     #[serde(default)]
     pub os_version: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub statuses: Vec<InstanceStatus>,
 }
 

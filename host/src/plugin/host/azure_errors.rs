@@ -19,7 +19,7 @@ pub fn to_wit(error: AzureError) -> Error {
         AzureError::Operation { .. } | AzureError::Arm { .. } | AzureError::Decode { .. } => {
             Error::Remote(error.to_string())
         }
-        AzureError::ForeignLink(_) => Error::Remote(error.to_string()),
+        AzureError::ForeignLink(_) | AzureError::Paging { .. } => Error::Remote(error.to_string()),
         AzureError::OutOfScope { .. } => Error::AccessDenied(error.to_string()),
         AzureError::Endpoint { .. }
         | AzureError::AuthMethod(_)

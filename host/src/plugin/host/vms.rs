@@ -3,10 +3,11 @@
 
 use super::azure_errors::to_wit;
 use crate::azure::models::PowerState as AzurePower;
-use crate::azure::{AzureError, Inventory, ListScope, Session, VmRecord};
+use crate::azure::{AzureError, Inventory, ListScope, Session, VmRecord, notes};
 use crate::plugin::bindings::types::{Error, PowerState, Vm};
 use crate::plugin::bindings::vms::{Host, VmFilter};
 use crate::plugin::state::HostState;
+use crate::runtime::Event;
 use std::sync::Arc;
 
 impl Host for HostState {
@@ -46,7 +47,7 @@ impl Host for HostState {
             resource_group: group,
             refresh: filter.refresh,
         };
-        let records = match list(self.azure(), &scope).await {
+        let records = match self.listed(&scope).await? {
             Ok(records) => records,
             Err(error) => return Ok(Err(to_wit(error))),
         };
@@ -85,7 +86,7 @@ impl Host for HostState {
             resource_group: Some(resource_group.clone()),
             refresh: false,
         };
-        Ok(match list(self.azure(), &scope).await {
+        Ok(match self.listed(&scope).await? {
             Ok(records) => records
                 .iter()
                 .find(|record| record.name.eq_ignore_ascii_case(&name))
@@ -120,6 +121,19 @@ async fn list(
 }
 
 impl HostState {
+    /// The VMs of `scope` through the run's inventory; list items Azure sent
+    /// that could not be read reach the user as warnings.
+    async fn listed(
+        &mut self,
+        scope: &ListScope,
+    ) -> wasmtime::Result<Result<Arc<Vec<VmRecord>>, AzureError>> {
+        let (listed, notes) = notes::collect(list(self.azure(), scope)).await;
+        for note in notes {
+            self.output.send(Event::Warning(note)).await?;
+        }
+        Ok(listed)
+    }
+
     /// Whether the plugin's scope lets it reach resource group `group`.
     pub(crate) fn group_in_scope(&self, group: &str) -> Result<(), Error> {
         crate::azure::names::check_group(group).map_err(Error::InvalidInput)?;
