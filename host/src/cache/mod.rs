@@ -7,6 +7,7 @@ mod derived;
 mod entry;
 mod error;
 mod key;
+mod quota;
 mod scoped;
 mod stats;
 mod store;

@@ -1,9 +1,7 @@
 //! Entries named within a scope (a plugin's, for `azlin:host/cache`): a quota
 //! on the bytes each scope keeps, and invalidation by name prefix.
 
-use super::entry::Header;
 use super::{Cache, CacheError, Key};
-use crate::clock::now_ms;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -16,6 +14,7 @@ impl Cache {
     /// entries of its scope would then take more than `quota` bytes (stored
     /// keys and entries, as [`Cache::stats`] counts them; the entry it
     /// replaces does not count). Expired entries of the scope go on the way.
+    /// Costs the same however many entries the scope holds.
     pub fn put_within<T: Serialize>(
         &self,
         key: &Key,
@@ -26,47 +25,25 @@ impl Cache {
         let bytes = key.bytes();
         let entry = self.encode(key, value, ttl)?;
         let needed = (bytes.len() + entry.len()) as u64;
-        let _measuring = self.quota_writes.lock().expect("quota lock");
-        let used = self.scope_usage(key, &bytes)?;
-        if used.saturating_add(needed) > quota {
-            return Err(CacheError::OverQuota {
-                needed,
-                used,
-                quota,
-            });
-        }
-        self.insert(bytes, entry)
+        let name = &bytes[bytes.len() - key.name.len()..];
+        self.within_scope(key, |scope| {
+            let used = scope.usage().bytes_except(name);
+            if used.saturating_add(needed) > quota {
+                return Err(CacheError::OverQuota {
+                    needed,
+                    used,
+                    quota,
+                });
+            }
+            scope.store(bytes.clone(), entry)
+        })?;
+        self.after_put(needed)
     }
 
     /// Removes the entries of `scope` whose names start with `prefix` (every
     /// named entry for an empty prefix); returns how many were still fresh.
     pub fn invalidate_prefix(&self, scope: &Key, prefix: &str) -> Result<usize, CacheError> {
-        let now = now_ms();
-        let mut removed = 0;
-        for item in self.entries.scan_prefix(scope.prefix(prefix)) {
-            let (key, raw) = item?;
-            if Header::decode(&raw).is_some_and(|(header, _)| header.fresh(now)) {
-                removed += 1;
-            }
-            self.entries.remove(key)?;
-        }
-        Ok(removed)
-    }
-
-    /// Bytes the fresh named entries of `scope` take, leaving out the one
-    /// stored at `except`; expired and unreadable entries are removed.
-    fn scope_usage(&self, scope: &Key, except: &[u8]) -> Result<u64, CacheError> {
-        let now = now_ms();
-        let mut used = 0;
-        for item in self.entries.scan_prefix(scope.prefix("")) {
-            let (key, raw) = item?;
-            if !Header::decode(&raw).is_some_and(|(header, _)| header.fresh(now)) {
-                self.entries.remove(key)?;
-            } else if key != except {
-                used += (key.len() + raw.len()) as u64;
-            }
-        }
-        Ok(used)
+        self.within_scope(scope, |scope| scope.remove_prefix(prefix))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::derived::Derived;
 use super::entry::{self, Header};
+use super::quota::Scopes;
 use super::{CacheError, Key, Operation, OperationStats, Pattern};
 use crate::clock::now_ms;
 use serde::Serialize;
@@ -9,10 +10,9 @@ use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// How often (in puts) the size bounds are enforced.
+/// Fewest puts between two passes over the whole cache for its bounds.
 const BOUNDS_EVERY: u64 = 32;
 /// Pause between attempts to open a database another process holds.
 const LOCK_RETRY: Duration = Duration::from_millis(20);
@@ -74,9 +74,10 @@ pub struct Cache {
     bounds: Bounds,
     /// Hits and misses of this process, added to the stored counts on drop.
     session: Mutex<BTreeMap<Operation, (u64, u64)>>,
-    puts: AtomicU64,
-    /// Held while a write within a quota measures its scope and stores.
-    pub(super) quota_writes: Mutex<()>,
+    /// Puts and bytes left before the bounds are next enforced.
+    bounds_due: Mutex<(u64, u64)>,
+    /// What plugins' scopes hold, for their quotas.
+    pub(super) scopes: Scopes,
     pub(super) derived: Derived,
 }
 
@@ -121,8 +122,8 @@ impl Cache {
             ttls,
             bounds,
             session: Mutex::default(),
-            puts: AtomicU64::new(0),
-            quota_writes: Mutex::default(),
+            bounds_due: Mutex::new((BOUNDS_EVERY, bounds.max_bytes / 4)),
+            scopes: Scopes::default(),
             derived: Derived::default(),
         })
     }
@@ -138,6 +139,7 @@ impl Cache {
             .and_then(|(_, value)| postcard::from_bytes(value).ok());
         if stored.is_some() && found.is_none() {
             let _ = self.entries.remove(&bytes);
+            self.forget(&bytes);
         }
         self.count(key.operation, found.is_some());
         found
@@ -185,11 +187,28 @@ impl Cache {
         Ok(header.encode(&postcard::to_stdvec(value)?)?)
     }
 
-    /// Stores an encoded entry, enforcing the bounds every few puts.
-    pub(super) fn insert(&self, key: Vec<u8>, entry: Vec<u8>) -> Result<(), CacheError> {
+    /// Stores an encoded entry, then enforces the bounds if they are due.
+    fn insert(&self, key: Vec<u8>, entry: Vec<u8>) -> Result<(), CacheError> {
+        let size = (key.len() + entry.len()) as u64;
         self.entries.insert(key, entry)?;
-        if self.puts.fetch_add(1, Ordering::Relaxed) % BOUNDS_EVERY == BOUNDS_EVERY - 1 {
-            self.enforce_bounds()?;
+        self.after_put(size)
+    }
+
+    /// Enforces the bounds once enough puts or bytes went in since the last
+    /// pass: half as many puts as entries were kept then (at least
+    /// [`BOUNDS_EVERY`]), or a quarter of the byte bound, so a put costs a
+    /// constant share of a pass however large the cache is.
+    pub(super) fn after_put(&self, size: u64) -> Result<(), CacheError> {
+        let due = {
+            let mut left = self.bounds_due.lock().unwrap_or_else(|e| e.into_inner());
+            left.0 = left.0.saturating_sub(1);
+            left.1 = left.1.saturating_sub(size);
+            left.0 == 0 || left.1 == 0
+        };
+        if due {
+            let kept = self.enforce_bounds()?;
+            *self.bounds_due.lock().unwrap_or_else(|e| e.into_inner()) =
+                ((kept / 2).max(BOUNDS_EVERY), self.bounds.max_bytes / 4);
         }
         Ok(())
     }
@@ -202,7 +221,8 @@ impl Cache {
             let matches =
                 Header::decode(&raw).is_none_or(|(header, _)| pattern.matches(&header.params));
             if matches {
-                self.entries.remove(key)?;
+                self.entries.remove(&key)?;
+                self.forget(&key);
                 removed += 1;
             }
         }
@@ -213,6 +233,7 @@ impl Cache {
     pub fn clear(&self) -> Result<usize, CacheError> {
         let removed = self.entries.len();
         self.entries.clear()?;
+        self.scopes.forget_all();
         self.counters.clear()?;
         self.session.lock().expect("session lock").clear();
         Ok(removed)
@@ -246,8 +267,8 @@ impl Cache {
     }
 
     /// Drops expired and unreadable entries, then the oldest, until the
-    /// cache is within its bounds.
-    pub fn enforce_bounds(&self) -> Result<(), CacheError> {
+    /// cache is within its bounds; returns how many entries are kept.
+    pub fn enforce_bounds(&self) -> Result<u64, CacheError> {
         let now = now_ms();
         let mut kept = Vec::new();
         for item in self.entries.iter() {
@@ -255,7 +276,8 @@ impl Cache {
             match Header::decode(&raw).filter(|(header, _)| header.fresh(now)) {
                 Some((header, _)) => kept.push((header.seq, key, raw.len() as u64)),
                 None => {
-                    self.entries.remove(key)?;
+                    self.entries.remove(&key)?;
+                    self.forget(&key);
                 }
             }
         }
@@ -270,10 +292,11 @@ impl Cache {
                 break;
             }
             self.entries.remove(&key)?;
+            self.forget(&key);
             entries -= 1;
             bytes -= key.len() as u64 + size;
         }
-        Ok(())
+        Ok(entries)
     }
 
     /// Writes this process's counts and flushes to disk.

@@ -4,6 +4,7 @@
 use super::{Config, ConfigError};
 use crate::agent::AgentSettings;
 use crate::cache::{Bounds, Operation, PLUGIN_QUOTA, Ttls};
+use crate::clock;
 use crate::plugin::Limits;
 use crate::ssh::SshSettings;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 impl Config {
     /// Limits for plugin runs: `[plugin_limits]` `memory_mib`, `cpu_seconds`,
-    /// `output_mib`, each defaulting to [`Limits::default`].
+    /// `wall_seconds`, `output_mib`, each defaulting to [`Limits::default`].
     pub fn limits(&self) -> Result<Limits, ConfigError> {
         let mut limits = Limits::default();
         let Some(section) = self.section("plugin_limits")? else {
@@ -21,7 +22,10 @@ impl Config {
             limits.memory_bytes = (mib as usize) << 20;
         }
         if let Some(seconds) = section.number("cpu_seconds", false)? {
-            limits.cpu_time = Duration::from_secs_f64(seconds);
+            limits.cpu_time = clock::seconds(seconds);
+        }
+        if let Some(seconds) = section.number("wall_seconds", false)? {
+            limits.wall_time = clock::seconds(seconds);
         }
         if let Some(mib) = section.number("output_mib", false)? {
             limits.output_bytes = (mib * (1u64 << 20) as f64) as u64;
@@ -40,7 +44,7 @@ impl Config {
         };
         for operation in Operation::ALL {
             if let Some(seconds) = section.number(&format!("{}_ttl", operation.name()), true)? {
-                ttls.set(operation, Duration::from_secs_f64(seconds));
+                ttls.set(operation, clock::seconds(seconds));
             }
         }
         if let Some(mib) = section.number("max_mib", false)? {
@@ -58,9 +62,7 @@ impl Config {
         let pages = section
             .number("list_max_pages", false)?
             .map(|pages| pages as usize);
-        let time = section
-            .number("list_timeout", false)?
-            .map(Duration::from_secs_f64);
+        let time = section.number("list_timeout", false)?.map(clock::seconds);
         Ok((pages, time))
     }
 
@@ -81,7 +83,7 @@ impl Config {
     pub fn ssh(&self, home: &Path) -> Result<SshSettings, ConfigError> {
         let mut settings = SshSettings::defaults(home);
         if let Some(seconds) = self.top_level_number("ssh_connect_timeout")? {
-            settings.connect_timeout = Duration::from_secs_f64(seconds);
+            settings.connect_timeout = clock::seconds(seconds);
         }
         let Some(section) = self.section("ssh")? else {
             return Ok(settings);
@@ -99,10 +101,10 @@ impl Config {
             settings.port = port as u16;
         }
         if let Some(seconds) = section.number("connect_timeout", false)? {
-            settings.connect_timeout = Duration::from_secs_f64(seconds);
+            settings.connect_timeout = clock::seconds(seconds);
         }
         if let Some(seconds) = section.number("idle_timeout", false)? {
-            settings.idle_timeout = Duration::from_secs_f64(seconds);
+            settings.idle_timeout = clock::seconds(seconds);
         }
         if let Some(count) = section.number("max_connections", false)? {
             settings.max_connections = count as usize;
@@ -129,7 +131,7 @@ impl Config {
             settings.enabled = enabled;
         }
         if let Some(seconds) = section.number("idle_timeout", false)? {
-            settings.idle_timeout = Duration::from_secs_f64(seconds);
+            settings.idle_timeout = clock::seconds(seconds);
         }
         Ok(settings)
     }

@@ -4,8 +4,10 @@
 use super::bindings::CommandPre;
 use super::bindings::types::{CommandInfo, ParsedArgs};
 use super::limits::{LimitExceeded, Limits};
+use super::meter::Meter;
 use super::state::{HostState, OutputClosed, RunContext, RunIo, limit_of};
 use crate::runtime::{Failure, Stop};
+use std::future::Future;
 use std::sync::Arc;
 use wasmtime::{CallHook, Store, UpdateDeadline};
 
@@ -23,10 +25,12 @@ pub async fn describe(
     context: Arc<RunContext>,
 ) -> Ended<CommandInfo> {
     let mut store = new_store(pre.engine(), HostState::new(limits, context, None), limits);
-    let result = match pre.instantiate_async(&mut store).await {
-        Ok(command) => command.call_describe(&mut store).await,
-        Err(error) => Err(error),
+    let meter = store.data().meter.clone();
+    let call = async {
+        let command = pre.instantiate_async(&mut store).await?;
+        command.call_describe(&mut store).await
     };
+    let result = within(limits, &meter, call).await;
     finish(store, result)
 }
 
@@ -43,10 +47,12 @@ pub async fn run(
         HostState::new(limits, context, Some(io)),
         limits,
     );
-    let result = match pre.instantiate_async(&mut store).await {
-        Ok(command) => command.call_run(&mut store, args).await,
-        Err(error) => Err(error),
+    let meter = store.data().meter.clone();
+    let call = async {
+        let command = pre.instantiate_async(&mut store).await?;
+        command.call_run(&mut store, args).await
     };
+    let result = within(limits, &meter, call).await;
     let ended = finish(store, result);
     Ended {
         result: ended.result.map(|returned| {
@@ -60,25 +66,38 @@ pub async fn run(
     }
 }
 
+/// Runs `call` with its busy time measured, stopped past the wall-clock limit.
+async fn within<T>(
+    limits: &Limits,
+    meter: &Meter,
+    call: impl Future<Output = wasmtime::Result<T>>,
+) -> wasmtime::Result<T> {
+    let limit = limits.wall_time;
+    tokio::time::timeout(limit, meter.measure(call))
+        .await
+        .unwrap_or_else(|_| Err(LimitExceeded::Wall { limit }.into()))
+}
+
+/// A store for one call. The CPU limit is checked at each epoch tick while
+/// the plugin runs and whenever it calls the host, against the run's busy
+/// time, so a plugin that spends its time in host calls is stopped too.
 fn new_store(engine: &wasmtime::Engine, state: HostState, limits: &Limits) -> Store<HostState> {
     let mut store = Store::new(engine, state);
     store.limiter(|state| &mut state.limiter);
-    store.call_hook(|mut store, hook| {
-        let clock = &mut store.data_mut().clock;
-        match hook {
-            CallHook::CallingWasm => clock.calling_wasm(),
-            CallHook::ReturningFromWasm => clock.returning_from_wasm(),
-            CallHook::CallingHost => clock.calling_host(),
-            CallHook::ReturningFromHost => clock.returning_from_host(),
-        }
-        Ok(())
-    });
     let cpu = limits.cpu_time;
-    store.set_epoch_deadline(1);
-    store.epoch_deadline_callback(move |store| {
-        if store.data().clock.spent() > cpu {
+    let over = move |meter: &Meter| -> wasmtime::Result<()> {
+        if meter.spent() > cpu {
             return Err(LimitExceeded::Cpu { limit: cpu }.into());
         }
+        Ok(())
+    };
+    store.call_hook(move |store, hook| match hook {
+        CallHook::CallingHost => over(&store.data().meter),
+        _ => Ok(()),
+    });
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |store| {
+        over(&store.data().meter)?;
         Ok(UpdateDeadline::Yield(1))
     });
     store

@@ -1,9 +1,10 @@
-//! Per-run limits (memory, guest CPU time, output size) and how they are
-//! enforced: a resource limiter, a guest-time meter and a shared output budget.
+//! Per-run limits (memory, CPU and wall-clock time, output size) and how
+//! they are enforced: a resource limiter and a shared output budget (time is
+//! measured by [`super::meter`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wasmtime::ResourceLimiter;
 
 /// Limits of one run of a plugin.
@@ -11,8 +12,11 @@ use wasmtime::ResourceLimiter;
 pub struct Limits {
     /// Linear memory the plugin may grow to, in bytes.
     pub memory_bytes: usize,
-    /// Time the plugin may spend executing its own code (host calls excluded).
+    /// Time the run may keep the host busy: the plugin's own code and the
+    /// host's work for it ([`super::meter::Meter`]).
     pub cpu_time: Duration,
+    /// Time the run may last, waiting included.
+    pub wall_time: Duration,
     /// Bytes of output (events and captured stdout/stderr) the plugin may emit.
     pub output_bytes: u64,
 }
@@ -22,6 +26,7 @@ impl Default for Limits {
         Self {
             memory_bytes: 256 << 20,
             cpu_time: Duration::from_secs(30),
+            wall_time: Duration::from_secs(24 * 3600),
             output_bytes: 64 << 20,
         }
     }
@@ -34,6 +39,8 @@ pub enum LimitExceeded {
     Memory { limit: usize },
     #[error("it ran for more than {} of CPU time", seconds(*limit))]
     Cpu { limit: Duration },
+    #[error("it ran for more than {} in all", seconds(*limit))]
+    Wall { limit: Duration },
     #[error("it wrote more than {} of output", mib(*limit))]
     Output { limit: u64 },
     #[error("its tables grew past {limit} elements")]
@@ -98,69 +105,6 @@ impl ResourceLimiter for StoreLimiter {
             .into());
         }
         Ok(true)
-    }
-}
-
-/// Measures the time a guest spends in its own code, from the store's call hooks.
-#[derive(Debug, Default)]
-pub struct GuestClock {
-    spent: Duration,
-    entered: Option<Instant>,
-    /// Host calls under way: wasm the host calls meanwhile (the guest's
-    /// `realloc` while results are lowered) is not timed, which saves two
-    /// clock reads per string handed to the guest.
-    in_host: u32,
-}
-
-impl GuestClock {
-    /// The guest calls the host.
-    pub fn calling_host(&mut self) {
-        if self.in_host == 0 {
-            self.leave();
-        }
-        self.in_host += 1;
-    }
-
-    /// A host call returns to the guest.
-    pub fn returning_from_host(&mut self) {
-        self.in_host = self.in_host.saturating_sub(1);
-        if self.in_host == 0 {
-            self.enter();
-        }
-    }
-
-    /// The host calls into the guest: timed unless inside a host call.
-    pub fn calling_wasm(&mut self) {
-        if self.in_host == 0 {
-            self.enter();
-        }
-    }
-
-    /// The guest returns to the host.
-    pub fn returning_from_wasm(&mut self) {
-        if self.in_host == 0 {
-            self.leave();
-        }
-    }
-
-    /// The guest starts (or resumes) executing.
-    fn enter(&mut self) {
-        self.entered.get_or_insert_with(Instant::now);
-    }
-
-    /// The guest stops executing (returns, or calls the host).
-    fn leave(&mut self) {
-        if let Some(entered) = self.entered.take() {
-            self.spent += entered.elapsed();
-        }
-    }
-
-    /// Guest time so far, including the current stretch.
-    pub fn spent(&self) -> Duration {
-        self.spent
-            + self
-                .entered
-                .map_or(Duration::ZERO, |entered| entered.elapsed())
     }
 }
 

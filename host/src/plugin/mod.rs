@@ -17,6 +17,7 @@ mod limits;
 mod loader;
 pub mod local_paths;
 mod log;
+pub(crate) mod meter;
 mod precompiled;
 pub mod reserved;
 mod seal;

@@ -1,9 +1,10 @@
-//! The data of one plugin run's store: locked-down WASI, limits, the guest
-//! clock, and where the plugin's output goes.
+//! The data of one plugin run's store: locked-down WASI, limits, the busy
+//! meter, and where the plugin's output goes.
 
-use super::limits::{GuestClock, LimitExceeded, Limits, OutputBudget, StoreLimiter};
+use super::limits::{LimitExceeded, Limits, OutputBudget, StoreLimiter};
 use super::local_paths::LocalPaths;
 use super::log::LogPipe;
+use super::meter::Meter;
 use super::vetting::Scope;
 use crate::azure::Session;
 use crate::config::{Config, Paths};
@@ -11,6 +12,7 @@ use crate::runtime::{Answer, Event, Format, Invocation, TerminalInput};
 use crate::ssh::Pool;
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::mpsc;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -137,7 +139,10 @@ pub struct HostState {
     wasi: WasiCtx,
     pub(crate) table: ResourceTable,
     pub(crate) limiter: StoreLimiter,
-    pub(crate) clock: GuestClock,
+    /// The run's busy time, shared with whatever polls it.
+    pub(crate) meter: Arc<Meter>,
+    /// When the run's wall-clock limit ends it.
+    pub(crate) deadline: Instant,
     pub(crate) output: OutputSink,
     pub(crate) context: Arc<RunContext>,
     pub(crate) stdout: LogPipe,
@@ -161,7 +166,8 @@ impl HostState {
             wasi,
             table: ResourceTable::new(),
             limiter: StoreLimiter::new(limits),
-            clock: GuestClock::default(),
+            meter: Arc::default(),
+            deadline: Instant::now() + limits.wall_time,
             output: OutputSink {
                 io,
                 budget,

@@ -61,6 +61,67 @@ fn an_endless_loop_is_stopped_by_the_cpu_limit() {
 }
 
 #[test]
+fn host_work_for_a_plugin_counts_against_its_cpu_limit() {
+    // Each put costs the plugin almost nothing and the host a cache write.
+    let env = Env::new();
+    env.write_config("[plugin_limits]\ncpu_seconds = 0.5\n\n[cache]\nplugin_quota_mib = 4096\n");
+    env.install(fixtures::CACHE, "cache-user");
+    for via in Via::both() {
+        let put = [
+            "cache-user",
+            "put",
+            "k",
+            "--size",
+            "100",
+            "--copies",
+            "1000000",
+        ];
+        let stopped = via.run(env.azlin(put)).code(EXIT_STOPPED);
+        assert!(
+            stopped.stderr.contains(
+                "error: plugin 'cache-user' was stopped: it ran for more than 0.5 s of CPU time"
+            ),
+            "{}: {}",
+            via.name(),
+            stopped.stderr
+        );
+    }
+}
+
+#[test]
+fn a_waiting_plugin_is_stopped_by_the_wall_clock_limit() {
+    let env = Env::new();
+    env.write_config("[plugin_limits]\nwall_seconds = 1\n");
+    env.install(fixtures::SPIN, "spin");
+    for via in Via::both() {
+        let stopped = via
+            .run(env.azlin(["spin", "--sleep", "600"]))
+            .code(EXIT_STOPPED);
+        assert!(
+            stopped
+                .stderr
+                .contains("error: plugin 'spin' was stopped: it ran for more than 1.0 s in all"),
+            "{}: {}",
+            via.name(),
+            stopped.stderr
+        );
+    }
+}
+
+#[test]
+fn thousands_of_cache_puts_cost_the_same_each() {
+    // Quadratic puts (each measured the whole scope) took minutes here and,
+    // with host work counted, are stopped by the CPU limit.
+    let env = Env::new();
+    env.write_config("[plugin_limits]\ncpu_seconds = 20\n");
+    env.install(fixtures::CACHE, "cache-user");
+    let put = ["cache-user", "put", "k", "x", "--copies", "20000"];
+    let stored = env.azlin(put).success();
+    assert_eq!(stored.stdout.lines().count(), 20_000, "{}", stored.stderr);
+    assert_eq!(stored.stdout.lines().last(), Some("stored k-20000"));
+}
+
+#[test]
 fn endless_allocation_is_stopped_by_the_memory_limit() {
     assert_stopped(
         fixtures::HOG,

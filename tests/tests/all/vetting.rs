@@ -239,26 +239,38 @@ fn the_system_policy_overrides_the_users_and_the_denied_user_is_told_who_decides
 fn limits_a_policy_sets_are_enforced_below_the_configured_ones() {
     for via in Via::both() {
         let env = Env::new();
-        env.write_system_policy("[limits]\nmemory_mib = 24\ncpu_seconds = 0.4\noutput_mib = 1\n");
-        for (fixture, name, message) in [
+        env.write_system_policy(
+            "[limits]\nmemory_mib = 24\ncpu_seconds = 0.4\nwall_seconds = 1\noutput_mib = 1\n",
+        );
+        for (fixture, name, args, message) in [
             (
                 fixtures::HOG,
                 "hog",
+                &[][..],
                 "it tried to use more than 24 MiB of memory",
             ),
             (
                 fixtures::SPIN,
                 "spin",
+                &[],
                 "it ran for more than 0.4 s of CPU time",
+            ),
+            (
+                fixtures::SPIN,
+                "spin",
+                &["--sleep", "600"],
+                "it ran for more than 1.0 s in all",
             ),
             (
                 fixtures::FLOOD,
                 "flood",
+                &[],
                 "it wrote more than 1 MiB of output",
             ),
         ] {
             env.install(fixture, name);
-            let stopped = via.azlin(&env, [name]).code(70);
+            let command = std::iter::once(name).chain(args.iter().copied());
+            let stopped = via.azlin(&env, command).code(70);
             assert!(
                 stopped.stderr.contains(message),
                 "{name}: {}",

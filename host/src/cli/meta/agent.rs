@@ -7,7 +7,6 @@ use crate::cli::present;
 use crate::cli::settings::Settings;
 use crate::runtime::{Event, Value};
 use std::ffi::OsString;
-use std::time::Duration;
 
 /// Whether the command line is `azlin agent serve …`.
 pub fn is_serve(raw: &[OsString]) -> bool {
@@ -21,7 +20,7 @@ pub async fn run(command: AgentCommand, global: &GlobalArgs) -> anyhow::Result<u
             idle_timeout.is_finite() && idle_timeout > 0.0,
             "--idle-timeout must be a positive number of seconds"
         );
-        return match agent::serve(Duration::from_secs_f64(idle_timeout)).await {
+        return match agent::serve(crate::clock::seconds(idle_timeout)).await {
             Ok(()) | Err(agent::AgentError::AlreadyRunning(_)) => Ok(0),
             Err(error) => Err(error.into()),
         };

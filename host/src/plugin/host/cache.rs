@@ -5,6 +5,7 @@ use crate::azure::Session;
 use crate::cache::{Cache, CacheError, Key};
 use crate::plugin::bindings::cache::Host;
 use crate::plugin::bindings::types::Error;
+use crate::plugin::meter::Meter;
 use crate::plugin::state::HostState;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +21,10 @@ impl Host for HostState {
             return Ok(Err(error));
         }
         let key = Key::plugin(self.cache_owner(), &key);
-        on_cache(self.azure(), move |cache| Ok(cache.get::<Vec<u8>>(&key))).await
+        on_cache(self.azure(), self.meter.clone(), move |cache| {
+            Ok(cache.get::<Vec<u8>>(&key))
+        })
+        .await
     }
 
     async fn put(
@@ -49,7 +53,7 @@ impl Host for HostState {
         };
         let key = Key::plugin(self.cache_owner(), &key);
         let ttl = Duration::from_secs(ttl_seconds.into());
-        on_cache(self.azure(), move |cache| {
+        on_cache(self.azure(), self.meter.clone(), move |cache| {
             cache
                 .put_within(&key, &value, ttl, quota)
                 .map_err(|error| match error {
@@ -64,7 +68,7 @@ impl Host for HostState {
 
     async fn invalidate(&mut self, prefix: String) -> wasmtime::Result<Result<u32, Error>> {
         let scope = Key::plugin(self.cache_owner(), "");
-        on_cache(self.azure(), move |cache| {
+        on_cache(self.azure(), self.meter.clone(), move |cache| {
             cache
                 .invalidate_prefix(&scope, &prefix)
                 .map(|removed| u32::try_from(removed).unwrap_or(u32::MAX))
@@ -96,14 +100,31 @@ fn check_key(key: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Runs `work` on the run's cache on a blocking thread: sled's calls are
-/// synchronous, and opening it may wait for another process. Takes the
-/// session by value: a host call's future must not borrow the store data.
+/// Runs `work` on the run's cache on a blocking thread (sled's calls are
+/// synchronous, and opening it may wait for another process), its time
+/// charged to the run's busy time.
+/// Takes the session and meter by value: a host call's future must not
+/// borrow the store data.
 async fn on_cache<T: Send + 'static>(
     session: Option<Arc<Session>>,
+    meter: Arc<Meter>,
     work: impl FnOnce(&Cache) -> Result<T, Error> + Send + 'static,
 ) -> wasmtime::Result<Result<T, Error>> {
     let done = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let done = on_cache_now(session, work);
+        meter.charge(started.elapsed());
+        done
+    });
+    Ok(done.await?)
+}
+
+/// [`on_cache`]'s work, on the calling thread.
+fn on_cache_now<T>(
+    session: Option<Arc<Session>>,
+    work: impl FnOnce(&Cache) -> Result<T, Error>,
+) -> Result<T, Error> {
+    {
         let session = session.ok_or_else(|| {
             Error::Unavailable("the cache is not available while a plugin describes itself".into())
         })?;
@@ -114,8 +135,7 @@ async fn on_cache<T: Send + 'static>(
             )
         })?;
         work(&cache)
-    });
-    Ok(done.await?)
+    }
 }
 
 /// A storage failure, as the plugin sees it: it may go on without the cache.

@@ -19,6 +19,7 @@ pub struct Grant {
     pub capabilities: Vec<Capability>,
     pub memory_bytes: Option<Ceiling<usize>>,
     pub cpu_time: Option<Ceiling<Duration>>,
+    pub wall_time: Option<Ceiling<Duration>>,
     pub output_bytes: Option<Ceiling<u64>>,
     pub scope: Scope,
 }
@@ -91,6 +92,9 @@ impl Grant {
             cpu_time: self.cpu_time.as_ref().map_or(limits.cpu_time, |ceiling| {
                 ceiling.value.min(limits.cpu_time)
             }),
+            wall_time: self.wall_time.as_ref().map_or(limits.wall_time, |ceiling| {
+                ceiling.value.min(limits.wall_time)
+            }),
             output_bytes: self
                 .output_bytes
                 .as_ref()
@@ -107,11 +111,10 @@ impl Grant {
             lower(&mut self.memory_bytes, mib(value) as usize, at);
         }
         if let Some(value) = ceilings.cpu_seconds {
-            lower(
-                &mut self.cpu_time,
-                Duration::from_secs_f64(value.max(0.0)),
-                at,
-            );
+            lower(&mut self.cpu_time, crate::clock::seconds(value), at);
+        }
+        if let Some(value) = ceilings.wall_seconds {
+            lower(&mut self.wall_time, crate::clock::seconds(value), at);
         }
         if let Some(value) = ceilings.output_mib {
             lower(&mut self.output_bytes, mib(value), at);

@@ -52,6 +52,8 @@ pub struct Ceilings {
     pub memory_mib: Option<f64>,
     #[serde(alias = "cpu-seconds")]
     pub cpu_seconds: Option<f64>,
+    #[serde(alias = "wall-seconds")]
+    pub wall_seconds: Option<f64>,
     #[serde(alias = "output-mib")]
     pub output_mib: Option<f64>,
     /// Targets one SSH fan-out may have.

@@ -217,6 +217,15 @@ fn limits(grant: &Grant, settings: &Settings) -> Vec<Event> {
             ),
         ),
         (
+            "wall time",
+            format!("{:.0} s", capped.wall_time.as_secs_f64()),
+            source(
+                grant.wall_time.as_ref().map(|ceiling| &ceiling.at),
+                capped.wall_time < configured.wall_time,
+                "wall_seconds",
+            ),
+        ),
+        (
             "output",
             format!("{} MiB", capped.output_bytes >> 20),
             source(

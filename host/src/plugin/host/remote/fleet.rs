@@ -9,7 +9,7 @@ use crate::plugin::bindings::remote::{ExecOptions, ExecOutput, Target};
 use crate::plugin::bindings::types::Error;
 use crate::ssh::{Destination, ErrorKind, ExecRequest, Pool, SshError};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Per-host time limit when the plugin gives none (existing azlin's batch default).
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -19,11 +19,17 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 pub struct Fleet {
     pool: Arc<Pool>,
     azure: Option<Arc<Session>>,
+    /// When the run's wall-clock limit ends it: no command is given longer.
+    deadline: Instant,
 }
 
 impl Fleet {
-    pub fn new(pool: Arc<Pool>, azure: Option<Arc<Session>>) -> Self {
-        Self { pool, azure }
+    pub fn new(pool: Arc<Pool>, azure: Option<Arc<Session>>, deadline: Instant) -> Self {
+        Self {
+            pool,
+            azure,
+            deadline,
+        }
     }
 
     /// The same fleet reached through another pool (another login key).
@@ -47,9 +53,11 @@ impl Fleet {
         let request = ExecRequest {
             command: command.to_string(),
             stdin: options.stdin.clone(),
-            timeout: options
-                .timeout_ms
-                .map_or(DEFAULT_TIMEOUT, |ms| Duration::from_millis(u64::from(ms))),
+            timeout: self.bounded(
+                options
+                    .timeout_ms
+                    .map_or(DEFAULT_TIMEOUT, |ms| Duration::from_millis(u64::from(ms))),
+            ),
         };
         let output = self
             .pool
@@ -70,10 +78,15 @@ impl Fleet {
         let destination = self.destination(target, None).await?;
         let took = self
             .pool
-            .round_trip(&destination, timeout)
+            .round_trip(&destination, self.bounded(timeout))
             .await
             .map_err(to_error)?;
         Ok(u32::try_from(took.as_micros()).unwrap_or(u32::MAX))
+    }
+
+    /// `timeout`, or what is left of the run if that is less.
+    fn bounded(&self, timeout: Duration) -> Duration {
+        timeout.min(self.deadline.saturating_duration_since(Instant::now()))
     }
 
     /// Where `target` is reached: the address typed, or the VM's public IP,

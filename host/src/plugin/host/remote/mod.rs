@@ -97,7 +97,7 @@ impl HostState {
     /// This run's SSH pool and Azure session, as the remote interface uses them.
     pub(crate) fn fleet(&self) -> Result<Fleet, Error> {
         match (&self.context.ssh, &self.context.azure) {
-            (Some(Ok(pool)), azure) => Ok(Fleet::new(pool.clone(), azure.clone())),
+            (Some(Ok(pool)), azure) => Ok(Fleet::new(pool.clone(), azure.clone(), self.deadline)),
             (Some(Err(why)), _) => Err(Error::InvalidInput(why.clone())),
             (None, _) => Err(Error::Unavailable(
                 "SSH is not available while a plugin describes itself".into(),
