@@ -1,6 +1,7 @@
 //! The data of one plugin run's store: locked-down WASI, limits, the busy
 //! meter, and where the plugin's output goes.
 
+use super::host::refreshes::Refreshes;
 use super::limits::{LimitExceeded, Limits, OutputBudget, StoreLimiter};
 use super::local_paths::LocalPaths;
 use super::log::LogPipe;
@@ -143,6 +144,8 @@ pub struct HostState {
     pub(crate) meter: Arc<Meter>,
     /// When the run's wall-clock limit ends it.
     pub(crate) deadline: Instant,
+    /// The run's re-reads of Azure so far, to coalesce and bound them.
+    pub(crate) refreshes: Refreshes,
     pub(crate) output: OutputSink,
     pub(crate) context: Arc<RunContext>,
     pub(crate) stdout: LogPipe,
@@ -168,6 +171,7 @@ impl HostState {
             limiter: StoreLimiter::new(limits),
             meter: Arc::default(),
             deadline: Instant::now() + limits.wall_time,
+            refreshes: Refreshes::default(),
             output: OutputSink {
                 io,
                 budget,

@@ -13,18 +13,27 @@ impl Command for Reader {
             "0.1.0",
             "Fixture: lists VMs through azlin:host/vms",
         )
+        .option(Opt::value(
+            "refresh",
+            "N",
+            "list N times, each asking the host to re-read Azure",
+        ))
     }
 
-    fn run(_args: Args) -> Result<(), Failure> {
+    fn run(args: Args) -> Result<(), Failure> {
+        let times: u32 = args.parse("refresh")?.unwrap_or(1);
         let filter = VmFilter {
             resource_group: None,
             all_resource_groups: true,
             include_stopped: true,
             name_pattern: None,
             tags: Vec::new(),
-            refresh: false,
+            refresh: args.value("refresh").is_some(),
         };
-        let listed = vms::list_vms(&filter)?;
+        let mut listed = Vec::new();
+        for _ in 0..times {
+            listed = vms::list_vms(&filter)?;
+        }
         output::text(&format!("{} VMs", listed.len()));
         Ok(())
     }

@@ -2,8 +2,8 @@
 //! the real credential path (managed identity from the environment).
 
 use azlin_sim::Options;
-use azlin_tests::sim::{azlin, start};
-use azlin_tests::{Env, Output, fixtures};
+use azlin_tests::sim::{azlin, azlin_via, start};
+use azlin_tests::{Env, Output, Via, fixtures};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plugin_lists_the_simulated_subscription_then_hits_the_cache() {
@@ -325,4 +325,33 @@ async fn a_held_cache_means_one_warning_and_an_uncached_answer() {
     );
     assert_eq!(sim.state.arm_total(), 4);
     drop(held);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loop_of_refreshes_reads_azure_once() {
+    let sim = start(Options {
+        vms: 30,
+        ..Options::default()
+    })
+    .await;
+    let env = Env::new();
+    env.install(fixtures::READER, "reader");
+    for via in Via::both() {
+        sim.state.reset_counts();
+        let output = azlin_via(&env, &sim, &via, &["reader", "--refresh", "2000"]).await;
+        assert_eq!(
+            output.stdout,
+            "30 VMs\n",
+            "{}: {}",
+            via.name(),
+            output.stderr
+        );
+        assert_eq!(
+            sim.state.arm_total(),
+            4,
+            "{}: one reading (VMs, power states, NICs, IPs) serves 2000 refreshes: {:?}",
+            via.name(),
+            sim.state.counts()
+        );
+    }
 }

@@ -188,11 +188,14 @@ async fn a_failed_fetch_caches_nothing() {
             .len(),
         5
     );
-    assert_eq!(
-        sim.state.arm_total(),
-        4,
-        "every list was asked for again: {:?}",
-        sim.state.counts()
+    // Requests the failed listing abandoned may still be counted late, so
+    // this asks that each list was asked for (VMs twice: models and power
+    // states), not how often.
+    let counts = sim.state.counts();
+    let asked = |name: &str| counts.get(name).copied().unwrap_or(0);
+    assert!(
+        asked("vm.listAll") >= 2 && asked("nic.list") >= 1 && asked("pip.list") >= 1,
+        "every list was asked for again: {counts:?}"
     );
 }
 

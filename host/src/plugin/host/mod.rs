@@ -5,6 +5,7 @@ mod azure_errors;
 mod cache;
 mod host_info;
 mod output;
+pub(crate) mod refreshes;
 pub(crate) mod remote;
 mod settings;
 mod terminal;

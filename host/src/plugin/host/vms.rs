@@ -43,9 +43,10 @@ impl Host for HostState {
         {
             return Ok(Err(denied));
         }
+        let refresh = filter.refresh && self.refreshes.allow(group.as_deref());
         let scope = ListScope {
             resource_group: group,
-            refresh: filter.refresh,
+            refresh,
         };
         let records = match self.listed(&scope).await? {
             Ok(records) => records,
