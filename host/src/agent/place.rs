@@ -8,11 +8,12 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Environment variables that change what a command sees (Azure identity
-/// and endpoints, azlin's directories, the home and search path). Clients
-/// whose values differ get agents of their own, since an agent keeps the
-/// environment it started with.
+/// and endpoints, azlin's directories and home). Clients whose values
+/// differ get agents of their own, since an agent keeps the environment it
+/// started with. `PATH` is not one of them: only the `az` it finds (for the
+/// Azure CLI credential) shapes an answer, so that stands in for it.
 const PREFIXES: [&str; 5] = ["AZURE_", "AZLIN_", "IDENTITY_", "MSI_", "IMDS_"];
-const NAMES: [&str; 4] = ["HOME", "PATH", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"];
+const NAMES: [&str; 3] = ["HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"];
 /// azlin variables that do not change what a command sees.
 const IGNORED: [&str; 2] = ["AZLIN_LOG", "AZLIN_NO_AGENT"];
 
@@ -35,7 +36,9 @@ impl Place {
         let uid = current_uid();
         let dir = Self::directory();
         prepare(&dir, uid)?;
-        Ok(Place::in_dir(dir, &fingerprint(std::env::vars())))
+        let az = ("az".to_string(), az_on_path(std::env::var_os("PATH")));
+        let vars = std::env::vars().chain(std::iter::once(az));
+        Ok(Place::in_dir(dir, &fingerprint(vars)))
     }
 
     /// The directory this process's user's agents live in (not made).
@@ -105,11 +108,24 @@ fn prepare(dir: &Path, uid: u32) -> Result<(), AgentError> {
     Ok(())
 }
 
-/// A short digest of the variables that shape a command, sorted by name.
+/// Where `az` is on `path` (empty if nowhere): all of `PATH` that matters.
+fn az_on_path(path: Option<std::ffi::OsString>) -> String {
+    path.iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join("az"))
+        .find(|az| az.is_file())
+        .map(|az| az.display().to_string())
+        .unwrap_or_default()
+}
+
+/// A short digest of the variables that shape a command, sorted by name
+/// (`az`, the Azure CLI found on `PATH`, included).
 fn fingerprint(vars: impl Iterator<Item = (String, String)>) -> String {
     let mut shaping: Vec<(String, String)> = vars
         .filter(|(name, _)| {
-            (NAMES.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p)))
+            (name == "az"
+                || NAMES.contains(&name.as_str())
+                || PREFIXES.iter().any(|p| name.starts_with(p)))
                 && !IGNORED.contains(&name.as_str())
         })
         .collect();
@@ -148,6 +164,31 @@ mod tests {
         let other = fingerprint(vars(&[("HOME", "/h"), ("AZURE_TENANT_ID", "u")]));
         assert_eq!(base, noise);
         assert_ne!(base, other);
+        let path = fingerprint(vars(&[
+            ("HOME", "/h"),
+            ("AZURE_TENANT_ID", "t"),
+            ("PATH", "/venv/bin:/usr/bin"),
+        ]));
+        assert_eq!(base, path, "another PATH is the same agent");
+        let az = fingerprint(vars(&[
+            ("HOME", "/h"),
+            ("AZURE_TENANT_ID", "t"),
+            ("az", "/a/az"),
+        ]));
+        assert_ne!(base, az, "another az is another identity");
+    }
+
+    #[test]
+    fn the_az_found_on_path_is_the_first() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let (a, b) = (root.path().join("a"), root.path().join("b"));
+        std::fs::create_dir_all(&a).expect("a");
+        std::fs::create_dir_all(&b).expect("b");
+        std::fs::write(b.join("az"), "").expect("az");
+        let path = std::env::join_paths([&a, &b]).expect("PATH");
+        assert_eq!(az_on_path(Some(path)), b.join("az").display().to_string());
+        assert_eq!(az_on_path(Some(a.into_os_string())), "");
+        assert_eq!(az_on_path(None), "");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::{
     ArmClient, AuthMethod, AzureError, Endpoint, Inventory, ListBounds, RetryPolicy, Tokens, Warm,
 };
-use crate::cache::{Cache, CacheError};
+use crate::cache::{Cache, CacheError, Journal};
 use crate::config::{Config, Paths, Scope};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
@@ -134,7 +134,13 @@ impl Session {
             Some(warm) => warm.client(key, make),
             None => Arc::new(make()),
         };
-        Ok(Inventory::new(client, self.api_cache()))
+        let inventory = match self.api_cache() {
+            Some(cache) => Inventory::new(client, Some(cache)),
+            None => {
+                Inventory::new(client, None).recording_to(Journal::beside(&self.paths.api_cache()))
+            }
+        };
+        Ok(inventory)
     }
 
     /// The API cache: kept warm, or opened by [`Session::prepare`], or now

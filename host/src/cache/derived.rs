@@ -24,6 +24,7 @@ impl Cache {
     /// The value remembered under `name`, if each entry it came from is
     /// still stored, fresh and unchanged; counts a hit for each of them.
     pub fn recall<T: Any + Send + Sync>(&self, name: &str) -> Option<Arc<T>> {
+        self.catch_up();
         let memo = self.derived.0.lock().unwrap_or_else(|e| e.into_inner());
         let remembered = memo.get(name)?;
         let unchanged = remembered

@@ -16,6 +16,8 @@ pub enum CacheError {
     Header(#[from] serde_json::Error),
     #[error("cannot encode a cache entry: {0}")]
     Encode(#[from] postcard::Error),
+    #[error("cannot read the changes other azlin processes recorded: {0}")]
+    Journal(std::io::Error),
     #[error("the entry takes {needed} bytes, but {used} of its scope's {quota} bytes are in use")]
     OverQuota { needed: u64, used: u64, quota: u64 },
 }

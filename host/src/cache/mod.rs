@@ -6,6 +6,7 @@
 mod derived;
 mod entry;
 mod error;
+mod journal;
 mod key;
 mod quota;
 mod scoped;
@@ -13,6 +14,7 @@ mod stats;
 mod store;
 
 pub use error::CacheError;
+pub use journal::Journal;
 pub use key::{Key, Operation, Pattern};
 pub use scoped::PLUGIN_QUOTA;
 pub use stats::OperationStats;

@@ -2,6 +2,7 @@
 
 use super::derived::Derived;
 use super::entry::{self, Header};
+use super::journal::Journal;
 use super::quota::Scopes;
 use super::{CacheError, Key, Operation, OperationStats, Pattern};
 use crate::clock::now_ms;
@@ -78,6 +79,10 @@ pub struct Cache {
     bounds_due: Mutex<(u64, u64)>,
     /// What plugins' scopes hold, for their quotas.
     pub(super) scopes: Scopes,
+    /// Where processes that cannot open the cache record their changes.
+    pub(super) journal: Option<Journal>,
+    /// Bytes of the journal applied so far.
+    pub(super) journal_read: Mutex<u64>,
     pub(super) derived: Derived,
 }
 
@@ -114,7 +119,7 @@ impl Cache {
                 }
             }
         };
-        Ok(Self {
+        let cache = Self {
             path: dir.into(),
             entries: db.open_tree("entries")?,
             counters: db.open_tree("counters")?,
@@ -124,12 +129,17 @@ impl Cache {
             session: Mutex::default(),
             bounds_due: Mutex::new((BOUNDS_EVERY, bounds.max_bytes / 4)),
             scopes: Scopes::default(),
+            journal: Some(Journal::beside(dir)),
+            journal_read: Mutex::new(0),
             derived: Derived::default(),
-        })
+        };
+        cache.catch_up_on_open();
+        Ok(cache)
     }
 
     /// The fresh value under `key`, counting a hit or a miss.
     pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
+        self.catch_up();
         let bytes = key.bytes();
         let stored = self.entries.get(&bytes).ok().flatten();
         let found = stored

@@ -327,3 +327,94 @@ async fn a_question_from_a_run_in_the_agent_is_put_on_the_clients_terminal() {
         .clone();
     assert_eq!(vm["status"], "Deallocated", "{vm}");
 }
+
+/// The status of vm-0002 in a `list -o json`.
+fn status_of_vm_0002(listed: &Output) -> Option<serde_json::Value> {
+    let json: serde_json::Value = serde_json::from_str(&listed.stdout).ok()?;
+    json["vms"]
+        .as_array()?
+        .iter()
+        .find(|vm| vm["name"] == "vm-0002")
+        .map(|vm| vm["status"].clone())
+}
+
+/// A user of 4 VMs in rg-0 through the agent, vm-0002 listed as running.
+async fn lister() -> Agented {
+    let env = Env::new();
+    env.write_config("default_resource_group = \"rg-0\"\n");
+    let user = Agented::new(
+        env,
+        Options {
+            vms: 4,
+            ..Options::default()
+        },
+    )
+    .await;
+    let before = user.azlin(&LIST).await;
+    assert_eq!(
+        status_of_vm_0002(&before),
+        Some(serde_json::json!("Running")),
+        "{}",
+        before.stderr
+    );
+    user
+}
+
+const LIST: [&str; 5] = ["list", "--all", "--no-tmux", "-o", "json"];
+
+/// Runs `stop vm-0002` as `run` prepares it, and checks it stopped.
+async fn stop_vm_0002(run: Run) {
+    let stopped = tokio::task::spawn_blocking(move || run.output())
+        .await
+        .expect("stop finishes");
+    assert_eq!(
+        stopped.stdout, "vm-0002 (rg-0): Deallocated\n",
+        "{}",
+        stopped.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shells_with_other_paths_share_one_agent_and_see_each_others_changes() {
+    let user = lister().await;
+    let pid = user.agent_pid().await.expect("an agent runs");
+    // Another shell: a virtualenv put first on its PATH.
+    let venv = user.runtime.path().join("venv-bin");
+    std::fs::create_dir_all(&venv).expect("venv");
+    let path = format!(
+        "{}:{}",
+        venv.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    stop_vm_0002(user.command(&["stop", "vm-0002"]).env("PATH", &path)).await;
+    assert_eq!(
+        user.agent_pid().await,
+        Some(pid),
+        "one agent for both shells"
+    );
+    let after = user.azlin(&LIST).await;
+    assert_eq!(
+        status_of_vm_0002(&after),
+        Some(serde_json::json!("Deallocated")),
+        "{}",
+        after.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_made_beside_the_agent_is_seen_through_it() {
+    let user = lister().await;
+    // Its own process: the agent holds the cache, so the change is journalled.
+    stop_vm_0002(
+        user.command(&["stop", "vm-0002"])
+            .env("AZLIN_NO_AGENT", "1"),
+    )
+    .await;
+    let after = user.azlin(&LIST).await;
+    assert_eq!(
+        status_of_vm_0002(&after),
+        Some(serde_json::json!("Deallocated")),
+        "{}",
+        after.stderr
+    );
+}

@@ -11,7 +11,7 @@ mod tags;
 use super::models::{InstanceView, NetworkInterface, PowerState, VirtualMachine};
 use super::names::segment;
 use super::{ArmClient, AzureError, sizes};
-use crate::cache::{Cache, Key, Operation, Pattern};
+use crate::cache::{Cache, Journal, Key, Operation, Pattern};
 pub use lifecycle::{NewVm, image_reference};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -82,6 +82,8 @@ impl PowerAction {
 pub struct Inventory {
     client: Arc<ArmClient>,
     cache: Option<Arc<Cache>>,
+    /// Where changes go when the cache is held by another process.
+    journal: Option<Journal>,
     /// Lists made so far in this run, so naming a VM after listing it costs
     /// no second lookup.
     seen: Mutex<Vec<Arc<Vec<VmRecord>>>>,
@@ -117,7 +119,17 @@ impl Inventory {
         Self {
             client: client.into(),
             cache,
+            journal: None,
             seen: Mutex::default(),
+        }
+    }
+
+    /// This inventory, recording its changes in `journal` for the process
+    /// that holds the cache it could not open.
+    pub fn recording_to(self, journal: Journal) -> Self {
+        Self {
+            journal: Some(journal),
+            ..self
         }
     }
 
@@ -227,15 +239,7 @@ impl Inventory {
                 .map(|view| view.power_state().unwrap_or(PowerState::Unknown)),
             Err(error) => Err(error),
         };
-        if let Some(cache) = &self.cache {
-            let pattern = Pattern::new(
-                Operation::PowerState,
-                &[("subscription", subscription.as_str())],
-            );
-            if let Err(error) = cache.invalidate(&pattern) {
-                tracing::warn!("cannot drop cached power states: {error}");
-            }
-        }
+        self.drop_cached(Operation::PowerState, &subscription);
         result
     }
 
@@ -244,15 +248,25 @@ impl Inventory {
     /// through (a failed change may have gone half through).
     fn forget(&self, operations: &[Operation]) {
         self.seen.lock().expect("seen lock").clear();
-        let Some(cache) = &self.cache else {
-            return;
-        };
-        let subscription = self.client.subscription();
         for &operation in operations {
-            let pattern = Pattern::new(operation, &[("subscription", subscription)]);
-            if let Err(error) = cache.invalidate(&pattern) {
-                tracing::warn!("cannot drop cached {}: {error}", operation.name());
-            }
+            self.drop_cached(operation, self.client.subscription());
+        }
+    }
+
+    /// Drops the cached answers of `operation` for `subscription`: from the
+    /// cache, or through the journal of the process that holds it.
+    fn drop_cached(&self, operation: Operation, subscription: &str) {
+        let pattern = Pattern::new(operation, &[("subscription", subscription)]);
+        let dropped = match (&self.cache, &self.journal) {
+            (Some(cache), _) => cache
+                .invalidate(&pattern)
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            (None, Some(journal)) => journal.record(&pattern).map_err(|e| e.to_string()),
+            (None, None) => Ok(()),
+        };
+        if let Err(error) = dropped {
+            tracing::warn!("cannot drop cached {}: {error}", operation.name());
         }
     }
 
