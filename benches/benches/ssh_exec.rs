@@ -100,6 +100,7 @@ async fn exec(pool: &Pool, dest: &Destination) -> bool {
         command: "true".to_string(),
         stdin: None,
         timeout: Duration::from_secs(30),
+        memory: None,
     };
     let output = pool
         .exec(dest, &request)

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod executor;
+pub mod memory;
 pub mod perf;
 pub mod plugin;
 pub mod render;

@@ -2,6 +2,7 @@
 //! they are enforced: a resource limiter and a shared output budget (time is
 //! measured by [`super::meter`]).
 
+use crate::memory::Account;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -59,18 +60,19 @@ fn seconds(duration: Duration) -> String {
     format!("{:.1} s", duration.as_secs_f64())
 }
 
-/// Enforces [`Limits::memory_bytes`] (and a table size bound) on a store.
+/// Enforces [`Limits::memory_bytes`], shared with what the host holds for
+/// the run, and a table size bound on a store.
 #[derive(Debug)]
 pub struct StoreLimiter {
-    memory_bytes: usize,
+    memory: Arc<Account>,
     table_elements: usize,
 }
 
 impl StoreLimiter {
-    /// A limiter for `limits`.
-    pub fn new(limits: &Limits) -> Self {
+    /// A limiter for the run whose memory `memory` counts.
+    pub fn new(memory: Arc<Account>) -> Self {
         Self {
-            memory_bytes: limits.memory_bytes,
+            memory,
             table_elements: 100_000,
         }
     }
@@ -83,9 +85,9 @@ impl ResourceLimiter for StoreLimiter {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired > self.memory_bytes {
+        if !self.memory.guest_grows_to(desired as u64) {
             return Err(LimitExceeded::Memory {
-                limit: self.memory_bytes,
+                limit: self.memory.limit() as usize,
             }
             .into());
         }

@@ -9,11 +9,12 @@ use super::meter::Meter;
 use super::vetting::Scope;
 use crate::azure::Session;
 use crate::config::{Config, Paths};
+use crate::memory::Account;
 use crate::runtime::{Answer, Event, Format, Invocation, TerminalInput};
 use crate::ssh::Pool;
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -81,6 +82,9 @@ pub struct RunIo {
     pub terminal: mpsc::Receiver<TerminalInput>,
 }
 
+/// The shortest time between two redrawn snapshots.
+pub const FRAME_GAP: Duration = Duration::from_millis(50);
+
 /// Where a plugin's output events go, and the bookkeeping that checks them.
 #[derive(Debug)]
 pub struct OutputSink {
@@ -88,6 +92,12 @@ pub struct OutputSink {
     budget: OutputBudget,
     /// Bytes charged since the last snapshot ended, refunded when it does.
     frame_bytes: u64,
+    /// Whether an ended snapshot is drawn over by the next (a table on a
+    /// terminal): only then are its bytes refunded; elsewhere every snapshot
+    /// stays in the output and counts.
+    redrawn: bool,
+    /// When the last snapshot ended, to pace redraws.
+    last_frame: Option<Instant>,
     /// Columns of the table begun last.
     pub(crate) table_width: Option<usize>,
     /// Table and record names used so far in this snapshot of the run.
@@ -106,11 +116,21 @@ impl OutputSink {
         }
     }
 
-    /// Ends a snapshot: its names may be used again and its bytes no longer
-    /// count against the output limit.
+    /// Ends a snapshot: its names may be used again and, when the next one
+    /// is drawn over it, its bytes no longer count against the output limit.
+    /// Redrawn snapshots are paced to one per [`FRAME_GAP`]: the plugin
+    /// waits (which costs it no CPU time) rather than make the host redraw
+    /// without pause.
     pub async fn end_frame(&mut self) -> wasmtime::Result<()> {
         self.send(Event::Frame).await?;
-        self.budget.refund(std::mem::take(&mut self.frame_bytes));
+        let frame_bytes = std::mem::take(&mut self.frame_bytes);
+        if self.redrawn {
+            if let Some(last) = self.last_frame {
+                tokio::time::sleep_until((last + FRAME_GAP).into()).await;
+            }
+            self.last_frame = Some(Instant::now());
+            self.budget.refund(frame_bytes);
+        }
         self.names.clear();
         self.table_width = None;
         Ok(())
@@ -140,6 +160,8 @@ pub struct HostState {
     wasi: WasiCtx,
     pub(crate) table: ResourceTable,
     pub(crate) limiter: StoreLimiter,
+    /// The run's memory, the plugin's and what the host holds for it.
+    pub(crate) memory: Arc<Account>,
     /// The run's busy time, shared with whatever polls it.
     pub(crate) meter: Arc<Meter>,
     /// When the run's wall-clock limit ends it.
@@ -156,6 +178,7 @@ impl HostState {
     /// State for one run; `io` is `None` when output is not wanted (describe).
     pub fn new(limits: &Limits, context: Arc<RunContext>, io: Option<RunIo>) -> Self {
         let budget = OutputBudget::new(limits.output_bytes);
+        let memory = Account::new(limits.memory_bytes as u64);
         let stdout = LogPipe::new(budget.clone());
         let stderr = LogPipe::new(budget.clone());
         let wasi = WasiCtx::builder()
@@ -168,7 +191,8 @@ impl HostState {
         Self {
             wasi,
             table: ResourceTable::new(),
-            limiter: StoreLimiter::new(limits),
+            limiter: StoreLimiter::new(memory.clone()),
+            memory,
             meter: Arc::default(),
             deadline: Instant::now() + limits.wall_time,
             refreshes: Refreshes::default(),
@@ -176,6 +200,9 @@ impl HostState {
                 io,
                 budget,
                 frame_bytes: 0,
+                redrawn: context.invocation.interactive
+                    && context.invocation.format == Format::Table,
+                last_frame: None,
                 table_width: None,
                 names: HashSet::new(),
             },

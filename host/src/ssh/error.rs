@@ -90,6 +90,17 @@ pub enum SshError {
         command: String,
         after: Duration,
     },
+    /// The command printed more than its run may hold; it was stopped.
+    #[error(
+        "`{}` on {dest} printed more than the run's memory limit ({} MiB) leaves room for; it was stopped\nhint: print less (e.g. pipe it through tail), or raise memory_mib under [plugin_limits] in config.toml",
+        brief(command),
+        limit >> 20
+    )]
+    OutputTooLarge {
+        dest: Destination,
+        command: String,
+        limit: u64,
+    },
     /// The SSH protocol failed after connecting (a channel refused, the connection dropped).
     #[error("SSH to {dest} failed: {why}\nhint: retry; if it persists, check the VM's sshd log")]
     Protocol { dest: Destination, why: String },
@@ -120,7 +131,9 @@ impl SshError {
             | SshError::KeyUnreadable { .. }
             | SshError::HostKeyChanged { .. } => ErrorKind::AccessDenied,
             SshError::Timeout { .. } => ErrorKind::Timeout,
-            SshError::KnownHosts { .. } | SshError::Protocol { .. } => ErrorKind::Other,
+            SshError::KnownHosts { .. }
+            | SshError::Protocol { .. }
+            | SshError::OutputTooLarge { .. } => ErrorKind::Other,
         }
     }
 
@@ -145,6 +158,7 @@ impl SshError {
             | SshError::HostKeyChanged { dest, .. }
             | SshError::KnownHosts { dest, .. }
             | SshError::Timeout { dest, .. }
+            | SshError::OutputTooLarge { dest, .. }
             | SshError::Protocol { dest, .. } => dest,
         }
     }

@@ -2,6 +2,7 @@
 //! exit status out, stopped at the request's deadline.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use russh::client::Msg;
@@ -10,6 +11,7 @@ use tokio::time::Instant;
 
 use super::connection::protocol_error;
 use super::{Destination, SshError};
+use crate::memory::{Account, Reservation};
 
 /// A command to run on a VM.
 #[derive(Debug, Clone)]
@@ -21,10 +23,13 @@ pub struct ExecRequest {
     /// Limit from the call to the command's end, connecting included (the
     /// pool's connect limit may end connecting sooner).
     pub timeout: Duration,
+    /// The run whose memory the output is held in: output past what it
+    /// allows ends the command. `None`: unbounded (the host's own use).
+    pub memory: Option<Arc<Account>>,
 }
 
 /// What a command printed and how it ended.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ExecOutput {
     /// The exit status; `None` if a signal ended the command.
     pub exit_code: Option<i32>,
@@ -36,6 +41,9 @@ pub struct ExecOutput {
     pub duration: Duration,
     /// Whether the command ran on a connection opened before this call.
     pub reused: bool,
+    /// The memory `stdout` and `stderr` take from the request's run, given
+    /// back when dropped.
+    pub held: Option<Reservation>,
 }
 
 /// The command's own results, before the pool adds timing.
@@ -43,6 +51,34 @@ pub(crate) struct Finished {
     pub(crate) exit_code: Option<i32>,
     pub(crate) stdout: Vec<u8>,
     pub(crate) stderr: Vec<u8>,
+    pub(crate) held: Option<Reservation>,
+}
+
+impl Finished {
+    /// Reserves `bytes` more output in the request's run, or fails naming
+    /// the limit.
+    fn hold(
+        &mut self,
+        bytes: usize,
+        dest: &Destination,
+        request: &ExecRequest,
+    ) -> Result<(), SshError> {
+        let Some(memory) = &request.memory else {
+            return Ok(());
+        };
+        let reserved = memory
+            .reserve(bytes as u64)
+            .ok_or_else(|| SshError::OutputTooLarge {
+                dest: dest.clone(),
+                command: request.command.clone(),
+                limit: memory.limit(),
+            })?;
+        match &mut self.held {
+            Some(held) => held.absorb(reserved),
+            None => self.held = Some(reserved),
+        }
+        Ok(())
+    }
 }
 
 /// Runs `request` on `channel` until the channel closes or `deadline`
@@ -68,13 +104,18 @@ pub(crate) async fn run(
             std::future::pending::<Infallible>().await
         };
         tokio::select! {
-            finished = drain(&mut output, dest) => finished,
+            finished = drain(&mut output, dest, request) => finished,
             never = feeding => match never {},
         }
     };
     let ended = tokio::time::timeout_at(deadline, work).await;
     let input = input.disarm();
     match ended {
+        Ok(Err(error @ SshError::OutputTooLarge { .. })) => {
+            let _ = input.signal(Sig::TERM).await;
+            let _ = input.close().await;
+            Err(error)
+        }
         Ok(finished) => finished,
         Err(_) => {
             let _ = input.signal(Sig::TERM).await;
@@ -132,19 +173,29 @@ async fn feed(input: &ChannelWriteHalf<Msg>, stdin: Option<&[u8]>) {
     let _ = input.eof().await;
 }
 
-/// Collects output until the server closes the channel.
-async fn drain(output: &mut ChannelReadHalf, dest: &Destination) -> Result<Finished, SshError> {
+/// Collects output until the server closes the channel, each chunk
+/// reserved in the request's run first.
+async fn drain(
+    output: &mut ChannelReadHalf,
+    dest: &Destination,
+    request: &ExecRequest,
+) -> Result<Finished, SshError> {
     let mut finished = Finished {
         exit_code: None,
         stdout: Vec::new(),
         stderr: Vec::new(),
+        held: None,
     };
     let mut ended = false;
     loop {
         match output.wait().await {
-            Some(ChannelMsg::Data { data }) => finished.stdout.extend_from_slice(&data),
+            Some(ChannelMsg::Data { data }) => {
+                finished.hold(data.len(), dest, request)?;
+                finished.stdout.extend_from_slice(&data);
+            }
             Some(ChannelMsg::ExtendedData { data, ext: 1 }) => {
-                finished.stderr.extend_from_slice(&data)
+                finished.hold(data.len(), dest, request)?;
+                finished.stderr.extend_from_slice(&data);
             }
             Some(ChannelMsg::ExitStatus { exit_status }) => {
                 finished.exit_code = i32::try_from(exit_status).ok();

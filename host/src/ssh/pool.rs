@@ -154,6 +154,7 @@ impl Pool {
             stderr: finished.stderr,
             duration: started.elapsed(),
             reused,
+            held: finished.held,
         })
     }
 

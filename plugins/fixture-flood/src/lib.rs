@@ -1,5 +1,6 @@
 //! Test fixture: a command that floods its output, through the output
-//! interface or, with `--stdout`, through WASI stdout.
+//! interface (`--frames`: one snapshot per line) or, with `--stdout`,
+//! through WASI stdout.
 
 use azlin_sdk::prelude::*;
 
@@ -7,10 +8,12 @@ struct Flood;
 
 impl Command for Flood {
     fn describe() -> Info {
-        Info::new("flood", "0.1.0", "Fixture: writes output without end").option(Opt::flag(
-            "stdout",
-            "flood WASI stdout instead of the output interface",
-        ))
+        Info::new("flood", "0.1.0", "Fixture: writes output without end")
+            .option(Opt::flag(
+                "stdout",
+                "flood WASI stdout instead of the output interface",
+            ))
+            .option(Opt::flag("frames", "end a snapshot after every line"))
     }
 
     fn run(args: Args) -> Result<(), Failure> {
@@ -22,6 +25,9 @@ impl Command for Flood {
         }
         loop {
             output::text(&line);
+            if args.flag("frames") {
+                output::end_frame();
+            }
         }
     }
 }

@@ -418,3 +418,40 @@ async fn a_change_made_beside_the_agent_is_seen_through_it() {
         after.stderr
     );
 }
+
+/// The resident memory of process `pid`, in bytes.
+fn resident(pid: u64) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS");
+    kib << 10
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_gives_back_what_a_large_run_took() {
+    let fleet = Fleet::start(2);
+    let user = fleet_user(&fleet).await;
+    let warm = user.azlin(&["batch", "command", "true", "--all"]).await;
+    assert_eq!(warm.code, 0, "{}", warm.stderr);
+    let pid = user.agent_pid().await.expect("an agent runs");
+    let before = resident(pid);
+    // 2 × 100 MB of output, held by the host until the plugin takes it.
+    let large = ["batch", "command", "head -c 100000000 /dev/zero", "--all"];
+    let ran = user.azlin(&large).await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let after = resident(pid);
+    eprintln!(
+        "agent resident: {} MiB before, {} MiB after",
+        before >> 20,
+        after >> 20
+    );
+    assert!(
+        after < before + (64 << 20),
+        "the agent kept {} MiB after the run (it had {} MiB before)",
+        after >> 20,
+        before >> 20
+    );
+}

@@ -372,3 +372,38 @@ async fn ctrl_c_during_a_batch_disconnects_from_every_host_and_exits_130() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_output_past_the_runs_memory_limit_is_stopped_at_the_source() {
+    let fleet = Fleet::start(4);
+    let sim = sim_for(fleet.addresses()).await;
+    let env = Env::reaching(&fleet);
+    let config = std::fs::read_to_string(env.config_file()).expect("config");
+    env.write_config(&format!("{config}\n[plugin_limits]\nmemory_mib = 64\n"));
+    // 4 × 40 MB: each fits alone, together they pass the run's 64 MiB.
+    let output = azlin(
+        &env,
+        &sim,
+        &[
+            "batch",
+            "command",
+            "head -c 40000000 /dev/zero",
+            "--all",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(
+        output.code, 1,
+        "per-host failures, not a stopped plugin: {}",
+        output.stderr
+    );
+    let errors = column(&json(&output), "results", "error");
+    let stopped: Vec<_> = errors
+        .iter()
+        .filter(|(_, error)| error.contains("printed more than the run's memory limit (64 MiB)"))
+        .collect();
+    assert!(!stopped.is_empty(), "{errors:?}");
+    assert!(stopped.len() < 4, "what fits is delivered: {errors:?}");
+}

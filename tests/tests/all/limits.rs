@@ -148,6 +148,17 @@ fn flooding_the_output_interface_is_stopped_by_the_output_limit() {
 }
 
 #[test]
+fn snapshots_written_to_a_pipe_count_against_the_output_limit() {
+    // Only a snapshot drawn over on a terminal gives its bytes back.
+    assert_stopped(
+        fixtures::FLOOD,
+        "flood",
+        &["--frames"],
+        "error: plugin 'flood' was stopped: it wrote more than 1 MiB of output",
+    );
+}
+
+#[test]
 fn flooding_wasi_stdout_is_stopped_by_the_same_limit() {
     for output in assert_stopped(
         fixtures::FLOOD,

@@ -67,6 +67,7 @@ pub(crate) fn request(command: &str) -> ExecRequest {
         command: command.to_string(),
         stdin: None,
         timeout: Duration::from_secs(30),
+        memory: None,
     }
 }
 

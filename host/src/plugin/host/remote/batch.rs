@@ -1,9 +1,9 @@
 //! The `batch` resource: a fan-out of one command over many targets, its
 //! results handed to the plugin as hosts finish. Dropping it cancels the rest.
 
-use super::fleet::Fleet;
+use super::fleet::{Fleet, HeldOutput};
 use crate::executor::{FanOut, workers};
-use crate::plugin::bindings::remote::{BatchResult, ExecOptions, ExecOutput, HostBatch, Target};
+use crate::plugin::bindings::remote::{BatchResult, ExecOptions, HostBatch, Target};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::state::HostState;
 use wasmtime::component::Resource;
@@ -11,7 +11,9 @@ use wasmtime::component::Resource;
 /// A running fan-out, or the error its first `next` reports.
 pub struct Batch {
     targets: Vec<Target>,
-    run: Result<FanOut<Result<ExecOutput, Error>>, Option<Error>>,
+    /// Finished hosts' output stays counted in the run's memory until `next`
+    /// hands it over.
+    run: Result<FanOut<Result<HeldOutput, Error>>, Option<Error>>,
 }
 
 impl Batch {
@@ -45,7 +47,9 @@ impl Batch {
         let Some((index, result)) = fanout.next().await else {
             return Ok(None);
         };
-        let outcome = result.unwrap_or_else(|lost| Err(Error::Remote(lost.to_string())));
+        let outcome = result
+            .unwrap_or_else(|lost| Err(Error::Remote(lost.to_string())))
+            .map(|(output, _held)| output);
         let target = self
             .targets
             .get(index)

@@ -5,6 +5,7 @@ use super::super::azure_errors::to_wit;
 use super::super::vms::inventory;
 use crate::azure::Session;
 use crate::azure::models::PowerState;
+use crate::memory::{Account, Reservation};
 use crate::plugin::bindings::remote::{ExecOptions, ExecOutput, Target};
 use crate::plugin::bindings::types::Error;
 use crate::ssh::{Destination, ErrorKind, ExecRequest, Pool, SshError};
@@ -21,14 +22,25 @@ pub struct Fleet {
     azure: Option<Arc<Session>>,
     /// When the run's wall-clock limit ends it: no command is given longer.
     deadline: Instant,
+    /// The run's memory, which output is held in until the plugin takes it.
+    memory: Arc<Account>,
 }
 
+/// A finished command's output, and the run memory it holds until handed over.
+pub type HeldOutput = (ExecOutput, Option<Reservation>);
+
 impl Fleet {
-    pub fn new(pool: Arc<Pool>, azure: Option<Arc<Session>>, deadline: Instant) -> Self {
+    pub fn new(
+        pool: Arc<Pool>,
+        azure: Option<Arc<Session>>,
+        deadline: Instant,
+        memory: Arc<Account>,
+    ) -> Self {
         Self {
             pool,
             azure,
             deadline,
+            memory,
         }
     }
 
@@ -48,7 +60,7 @@ impl Fleet {
         target: &Target,
         command: &str,
         options: &ExecOptions,
-    ) -> Result<ExecOutput, Error> {
+    ) -> Result<HeldOutput, Error> {
         let destination = self.destination(target, options.user.as_deref()).await?;
         let request = ExecRequest {
             command: command.to_string(),
@@ -58,19 +70,21 @@ impl Fleet {
                     .timeout_ms
                     .map_or(DEFAULT_TIMEOUT, |ms| Duration::from_millis(u64::from(ms))),
             ),
+            memory: Some(self.memory.clone()),
         };
         let output = self
             .pool
             .exec(&destination, &request)
             .await
             .map_err(to_error)?;
-        Ok(ExecOutput {
+        let exec = ExecOutput {
             exit_code: output.exit_code,
             stdout: output.stdout,
             stderr: output.stderr,
             duration_ms: u32::try_from(output.duration.as_millis()).unwrap_or(u32::MAX),
             reused_connection: output.reused,
-        })
+        };
+        Ok((exec, output.held))
     }
 
     /// One SSH round trip to `target` on its pooled connection, in microseconds.

@@ -33,7 +33,10 @@ impl Host for HostState {
         if let Err(denied) = self.target_in_scope(&target) {
             return Ok(Err(denied));
         }
-        Ok(fleet.exec(&target, &command, &options).await)
+        Ok(fleet
+            .exec(&target, &command, &options)
+            .await
+            .map(|(output, _held)| output))
     }
 
     async fn round_trips(
@@ -97,7 +100,12 @@ impl HostState {
     /// This run's SSH pool and Azure session, as the remote interface uses them.
     pub(crate) fn fleet(&self) -> Result<Fleet, Error> {
         match (&self.context.ssh, &self.context.azure) {
-            (Some(Ok(pool)), azure) => Ok(Fleet::new(pool.clone(), azure.clone(), self.deadline)),
+            (Some(Ok(pool)), azure) => Ok(Fleet::new(
+                pool.clone(),
+                azure.clone(),
+                self.deadline,
+                self.memory.clone(),
+            )),
             (Some(Err(why)), _) => Err(Error::InvalidInput(why.clone())),
             (None, _) => Err(Error::Unavailable(
                 "SSH is not available while a plugin describes itself".into(),
