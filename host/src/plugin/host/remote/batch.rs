@@ -3,13 +3,23 @@
 
 use super::fleet::{Fleet, HeldOutput};
 use crate::executor::{FanOut, workers};
+use crate::memory::{Account, Reservation};
 use crate::plugin::bindings::remote::{BatchResult, ExecOptions, HostBatch, Target};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::state::HostState;
+use std::sync::Arc;
 use wasmtime::component::Resource;
+
+/// What a batch handle costs the host before any output: its fan-out's
+/// tasks and bookkeeping.
+const HANDLE_BYTES: u64 = 16 << 10;
+/// And per target (its name, task and result slot).
+const TARGET_BYTES: usize = 1 << 10;
 
 /// A running fan-out, or the error its first `next` reports.
 pub struct Batch {
+    /// What the handle itself takes of the run's memory, while it lives.
+    _held: Option<Reservation>,
     targets: Vec<Target>,
     /// Finished hosts' output stays counted in the run's memory until `next`
     /// hands it over.
@@ -23,10 +33,23 @@ impl Batch {
         command: String,
         options: ExecOptions,
         max_workers: Option<u32>,
+        memory: &Arc<Account>,
     ) -> Self {
-        let run = match (fleet, check(&targets, &command, max_workers)) {
+        let size = HANDLE_BYTES + (targets.len() * TARGET_BYTES + command.len()) as u64;
+        let held = memory.reserve(size);
+        let room = match held {
+            Some(_) => Ok(()),
+            None => Err(Error::Unavailable(format!(
+                "no room for another batch within the run's memory limit ({} MiB); let earlier batches go first",
+                memory.limit() >> 20
+            ))),
+        };
+        let run = match (
+            room.and_then(|()| check(&targets, &command, max_workers)),
+            fleet,
+        ) {
             (Err(error), _) | (_, Err(error)) => Err(Some(error)),
-            (Ok(fleet), Ok(())) => {
+            (Ok(()), Ok(fleet)) => {
                 let count = workers(targets.len(), max_workers.map(|n| n as usize));
                 let task = move |target: Target| {
                     let (fleet, command, options) =
@@ -36,7 +59,11 @@ impl Batch {
                 Ok(FanOut::start(targets.clone(), count, task))
             }
         };
-        Self { targets, run }
+        Self {
+            _held: held,
+            targets,
+            run,
+        }
     }
 
     async fn next(&mut self) -> Result<Option<BatchResult>, Error> {
@@ -90,7 +117,8 @@ impl HostBatch for HostState {
         max_workers: Option<u32>,
     ) -> wasmtime::Result<Resource<Batch>> {
         let fleet = self.fanout_in_scope(&targets).and_then(|()| self.fleet());
-        let batch = Batch::start(fleet, targets, command, options, max_workers);
+        let memory = self.memory.clone();
+        let batch = Batch::start(fleet, targets, command, options, max_workers, &memory);
         Ok(self.table.push(batch)?)
     }
 
@@ -108,5 +136,56 @@ impl HostBatch for HostState {
     async fn drop(&mut self, batch: Resource<Batch>) -> wasmtime::Result<()> {
         self.table.delete(batch)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> ExecOptions {
+        ExecOptions {
+            timeout_ms: None,
+            user: None,
+            stdin: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn handles_kept_past_the_runs_memory_are_refused() {
+        let memory = Account::new(HANDLE_BYTES * 3);
+        let targets = vec![Target::Address("127.0.0.1".into())];
+        let no_ssh = || Err(Error::Unavailable("no SSH here".into()));
+        let mut kept = Vec::new();
+        for _ in 0..2 {
+            kept.push(Batch::start(
+                no_ssh(),
+                targets.clone(),
+                "true".into(),
+                options(),
+                None,
+                &memory,
+            ));
+        }
+        let mut refused = Batch::start(
+            no_ssh(),
+            targets.clone(),
+            "true".into(),
+            options(),
+            None,
+            &memory,
+        );
+        let answer = refused.next().await;
+        assert!(
+            matches!(&answer, Err(Error::Unavailable(why)) if why.contains("no room for another batch")),
+            "{answer:?}"
+        );
+        kept.clear();
+        let mut again = Batch::start(no_ssh(), targets, "true".into(), options(), None, &memory);
+        let answer = again.next().await;
+        assert!(
+            matches!(&answer, Err(Error::Unavailable(why)) if why == "no SSH here"),
+            "room again once handles go: {answer:?}"
+        );
     }
 }
