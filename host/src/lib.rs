@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod azure;
+pub mod build;
 pub mod cache;
 pub mod cli;
 pub mod clock;

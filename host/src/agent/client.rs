@@ -3,7 +3,7 @@
 //! [`RunHandle`], so the run is shown exactly like one in-process.
 
 use super::wire::{self, Reply, Request, Status};
-use super::{AgentError, Place, identity, spawn};
+use super::{AgentError, Place, spawn};
 use crate::config::{Config, Paths};
 use crate::runtime::{
     Answer, Event, Outcome, RunHandle, RunRequest, Status as RunStatus, Stop, TerminalInput,
@@ -130,7 +130,7 @@ async fn reach(place: &Place, start: Option<Duration>) -> Result<Option<UnixStre
 async fn hello(place: &Place, stream: UnixStream) -> Result<Option<UnixStream>, AgentError> {
     let (mut input, mut output) = stream.into_split();
     let hello = Request::Hello {
-        identity: identity::current(),
+        identity: crate::build::identity(),
     };
     wire::send(&mut output, &hello).await.map_err(io(place))?;
     match wire::receive(&mut input).await.map_err(io(place))? {

@@ -62,8 +62,8 @@ async fn converse(agent: &Arc<Agent>, stream: UnixStream) -> std::io::Result<()>
                 Arc::new(*config),
                 agent.runtime.warm().unwrap_or_default(),
             );
-            let events = match session.api_cache() {
-                Some(cache) => crate::cli::cache_events(&cache, clear),
+            let events = match session.api_cache().as_ref().and_then(|c| c.open()) {
+                Some(cache) => crate::cli::cache_events(cache, clear),
                 None => Err(anyhow::anyhow!(
                     "the API cache could not be opened; see the agent's log"
                 )),

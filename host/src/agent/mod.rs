@@ -7,7 +7,6 @@
 mod client;
 mod connection;
 mod error;
-mod identity;
 mod place;
 mod server;
 mod spawn;

@@ -1,9 +1,9 @@
 //! The agent process: one per user and environment, holding the lock and
 //! the socket, serving clients until it has been idle for a while.
 
+use super::AgentError;
 use super::connection;
 use super::place::{Place, current_uid, lock_file};
-use super::{AgentError, identity};
 use crate::config::Paths;
 use crate::runtime::Runtime;
 use std::fs::File;
@@ -121,7 +121,7 @@ pub async fn serve(idle_timeout: Duration) -> Result<(), AgentError> {
         Runtime::resident(&paths).map_err(|error| AgentError::Protocol(error.to_string()))?;
     let agent = std::sync::Arc::new(Agent {
         runtime,
-        identity: identity::current(),
+        identity: crate::build::identity(),
         place: place.clone(),
         uid: current_uid(),
         started: Instant::now(),

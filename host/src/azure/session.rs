@@ -4,7 +4,7 @@
 use super::{
     ArmClient, AuthMethod, AzureError, Endpoint, Inventory, ListBounds, RetryPolicy, Tokens, Warm,
 };
-use crate::cache::{Cache, CacheError, Journal};
+use crate::cache::{ApiCache, Cache, CacheError, Holder, Journal};
 use crate::config::{Config, Paths, Scope};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
@@ -23,10 +23,10 @@ pub struct Session {
     scope: OnceLock<Result<Scope, String>>,
     inventory: OnceCell<Result<Arc<Inventory>, String>>,
     /// The cache being opened in the background (see [`Session::prepare`]).
-    opening: Mutex<Option<JoinHandle<Option<Arc<Cache>>>>>,
-    /// The cache once opened (or found unusable): sled admits one opening
+    opening: Mutex<Option<JoinHandle<Option<ApiCache>>>>,
+    /// The cache once reached (or found unusable): sled admits one opening
     /// at a time, so the inventory and the plugin's own entries share it.
-    cache: OnceLock<Option<Arc<Cache>>>,
+    cache: OnceLock<Option<ApiCache>>,
     /// Clients and caches kept by a process that serves many runs.
     warm: Option<Arc<Warm>>,
 }
@@ -63,7 +63,7 @@ impl Session {
         let (paths, config) = (self.paths.clone(), self.config.clone());
         let opener = std::thread::Builder::new()
             .name("azlin-cache-open".into())
-            .spawn(move || open_cache(&paths, &config));
+            .spawn(move || reach_cache(&paths, &config, None));
         match opener {
             Ok(handle) => *self.opening.lock().expect("opening lock") = Some(handle),
             Err(error) => tracing::debug!("cache opens on first use: {error}"),
@@ -134,37 +134,56 @@ impl Session {
             Some(warm) => warm.client(key, make),
             None => Arc::new(make()),
         };
-        let inventory = match self.api_cache() {
-            Some(cache) => Inventory::new(client, Some(cache)),
-            None => {
-                Inventory::new(client, None).recording_to(Journal::beside(&self.paths.api_cache()))
-            }
-        };
-        Ok(inventory)
+        let inventory = Inventory::new(client, None);
+        let journal = Journal::beside(&self.paths.api_cache());
+        Ok(match self.api_cache() {
+            Some(cache @ ApiCache::Open(_)) => inventory.through(cache),
+            Some(cache @ ApiCache::Held(_)) => inventory.through(cache).recording_to(journal),
+            None => inventory.recording_to(journal),
+        })
     }
 
-    /// The API cache: kept warm, or opened by [`Session::prepare`], or now
+    /// The API cache: kept warm, or reached by [`Session::prepare`], or now
     /// (blocking), once per session; `None` (with a warning) when it cannot
     /// be opened.
-    pub fn api_cache(&self) -> Option<Arc<Cache>> {
-        if let Some(warm) = &self.warm {
-            return warm.cache(&self.paths.api_cache(), || {
-                open_cache(&self.paths, &self.config)
-            });
+    pub fn api_cache(&self) -> Option<ApiCache> {
+        let path = self.paths.api_cache();
+        if let Some(cache) = self.warm.as_ref().and_then(|warm| warm.open_cache(&path)) {
+            return Some(ApiCache::Open(cache));
         }
         self.cache
             .get_or_init(|| {
                 let opening = self.opening.lock().expect("opening lock").take();
                 match opening.map(JoinHandle::join) {
                     Some(Ok(cache)) => cache,
-                    Some(Err(_)) | None => open_cache(&self.paths, &self.config),
+                    Some(Err(_)) | None => {
+                        reach_cache(&self.paths, &self.config, self.warm.as_deref())
+                    }
                 }
             })
             .clone()
     }
 }
 
-/// The API cache, or none (with one warning) when it cannot be opened.
+/// The API cache through the process holding it (the agent), else opened
+/// here (and kept in `warm`, if given); none (with one warning) when
+/// neither works.
+fn reach_cache(paths: &Paths, config: &Config, warm: Option<&Warm>) -> Option<ApiCache> {
+    if let Ok((ttls, _)) = config.cache()
+        && let Some(holder) = Holder::reach(&paths.api_cache(), ttls)
+    {
+        return Some(ApiCache::Held(Arc::new(holder)));
+    }
+    let open = || open_cache(paths, config);
+    match warm {
+        Some(warm) => warm.cache(&paths.api_cache(), open),
+        None => open(),
+    }
+    .map(ApiCache::Open)
+}
+
+/// The API cache opened by this process, or none (with one warning) when it
+/// cannot be opened.
 fn open_cache(paths: &Paths, config: &Config) -> Option<Arc<Cache>> {
     let (ttls, bounds) = match config.cache() {
         Ok(settings) => settings,

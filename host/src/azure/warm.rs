@@ -3,7 +3,7 @@
 //! API caches. A run in its own process has none of it.
 
 use super::ArmClient;
-use crate::cache::Cache;
+use crate::cache::{Cache, Server};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 pub struct Warm {
     clients: Mutex<HashMap<String, Arc<ArmClient>>>,
     caches: Mutex<HashMap<PathBuf, Arc<Cache>>>,
+    /// Each open cache served to the user's other processes.
+    servers: Mutex<Vec<Server>>,
 }
 
 impl Warm {
@@ -25,10 +27,17 @@ impl Warm {
             .clone()
     }
 
+    /// The cache open at `path`, if this process opened it.
+    pub fn open_cache(&self, path: &Path) -> Option<Arc<Cache>> {
+        let caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        caches.get(path).cloned()
+    }
+
     /// The cache open at `path`, or the one `open` opens, kept from now on
     /// (one that could not be opened, say while another process held it,
-    /// is tried again next time). Settings of later runs (TTLs, bounds)
-    /// apply once the process restarts.
+    /// is tried again next time), and served to this user's other
+    /// processes. Settings of later runs (TTLs, bounds) apply once the
+    /// process restarts.
     pub fn cache(
         &self,
         path: &Path,
@@ -40,6 +49,17 @@ impl Warm {
         }
         let cache = open()?;
         caches.insert(path.to_path_buf(), cache.clone());
+        match Server::start(path, &cache) {
+            Ok(server) => self
+                .servers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(server),
+            Err(error) => tracing::warn!(
+                "other azlin processes cannot use the cache at {} through this one: {error}",
+                path.display()
+            ),
+        }
         Some(cache)
     }
 

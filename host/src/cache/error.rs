@@ -20,4 +20,8 @@ pub enum CacheError {
     Journal(std::io::Error),
     #[error("the entry takes {needed} bytes, but {used} of its scope's {quota} bytes are in use")]
     OverQuota { needed: u64, used: u64, quota: u64 },
+    #[error("the azlin process holding the cache refused the change: {0}")]
+    Holder(String),
+    #[error("the azlin process holding the cache stopped answering")]
+    HolderLost,
 }

@@ -2,11 +2,12 @@
 //! always finds the same entry whatever order the caller named them in; a
 //! plugin's keys also carry the plugin's own name for the entry, verbatim.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
 /// What kind of answer an entry holds; each has its own time-to-live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Operation {
     /// The VMs of a scope (model data: names, sizes, NIC ids, tags).
     VmList,
@@ -61,7 +62,7 @@ impl Operation {
 }
 
 /// A request's identity in the cache.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Key {
     pub operation: Operation,
     /// Parameters sorted by name: the entry's scope.
@@ -139,7 +140,7 @@ impl Key {
 
 /// Which entries to invalidate: one operation, and parameters they must
 /// have; parameters not named match anything.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pattern {
     pub operation: Operation,
     pub params: Vec<(String, String)>,

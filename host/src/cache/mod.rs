@@ -3,6 +3,7 @@
 //! that survive the process; plugins' own entries live in it too, each
 //! plugin's within a quota.
 
+mod access;
 mod derived;
 mod entry;
 mod error;
@@ -10,12 +11,15 @@ mod journal;
 mod key;
 mod quota;
 mod scoped;
+mod sharing;
 mod stats;
 mod store;
 
+pub use access::ApiCache;
 pub use error::CacheError;
 pub use journal::Journal;
 pub use key::{Key, Operation, Pattern};
 pub use scoped::PLUGIN_QUOTA;
+pub use sharing::{Holder, Server};
 pub use stats::OperationStats;
 pub use store::{Bounds, Cache, Ttls};

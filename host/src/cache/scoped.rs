@@ -1,6 +1,7 @@
 //! Entries named within a scope (a plugin's, for `azlin:host/cache`): a quota
 //! on the bytes each scope keeps, and invalidation by name prefix.
 
+use super::entry::writer;
 use super::{Cache, CacheError, Key};
 use serde::Serialize;
 use std::time::Duration;
@@ -22,8 +23,21 @@ impl Cache {
         ttl: Duration,
         quota: u64,
     ) -> Result<(), CacheError> {
+        let value = postcard::to_stdvec(value)?;
+        self.put_within_encoded(key, &writer::<T>(), &value, ttl, quota)
+    }
+
+    /// [`Cache::put_within`] for a value already encoded by `writer`.
+    pub fn put_within_encoded(
+        &self,
+        key: &Key,
+        writer: &str,
+        value: &[u8],
+        ttl: Duration,
+        quota: u64,
+    ) -> Result<(), CacheError> {
         let bytes = key.bytes();
-        let entry = self.encode(key, value, ttl)?;
+        let entry = self.encode(key, writer, value, ttl)?;
         let needed = (bytes.len() + entry.len()) as u64;
         let name = &bytes[bytes.len() - key.name.len()..];
         self.within_scope(key, |scope| {
@@ -61,7 +75,10 @@ mod tests {
     /// What one entry of `value` under plugin `plugin`'s `name` takes.
     fn size(cache: &Cache, plugin: &str, name: &str, value: &[u8]) -> u64 {
         let key = Key::plugin(plugin, name);
-        let entry = cache.encode(&key, &value.to_vec(), HOUR).expect("encode");
+        let value = postcard::to_stdvec(&value.to_vec()).expect("postcard");
+        let entry = cache
+            .encode(&key, &writer::<Vec<u8>>(), &value, HOUR)
+            .expect("encode");
         (key.bytes().len() + entry.len()) as u64
     }
 

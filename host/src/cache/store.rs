@@ -139,14 +139,21 @@ impl Cache {
 
     /// The fresh value under `key`, counting a hit or a miss.
     pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
+        let value = self.get_encoded(key, &entry::writer::<T>())?;
+        postcard::from_bytes(&value).ok()
+    }
+
+    /// The encoded value under `key` if it is fresh and `writer` wrote it,
+    /// counting a hit or a miss; a stale or foreign entry is dropped.
+    pub fn get_encoded(&self, key: &Key, writer: &str) -> Option<Vec<u8>> {
         self.catch_up();
         let bytes = key.bytes();
         let stored = self.entries.get(&bytes).ok().flatten();
         let found = stored
             .as_deref()
             .and_then(Header::decode)
-            .filter(|(header, _)| header.fresh(now_ms()) && header.writer == entry::writer::<T>())
-            .and_then(|(_, value)| postcard::from_bytes(value).ok());
+            .filter(|(header, _)| header.fresh(now_ms()) && header.writer == writer)
+            .map(|(_, value)| value.to_vec());
         if stored.is_some() && found.is_none() {
             let _ = self.entries.remove(&bytes);
             self.forget(&bytes);
@@ -175,15 +182,28 @@ impl Cache {
         value: &T,
         ttl: Duration,
     ) -> Result<(), CacheError> {
-        let entry = self.encode(key, value, ttl)?;
+        let value = postcard::to_stdvec(value)?;
+        self.put_encoded(key, &entry::writer::<T>(), &value, ttl)
+    }
+
+    /// Stores `value`, encoded by `writer`, under `key` for `ttl`.
+    pub fn put_encoded(
+        &self,
+        key: &Key,
+        writer: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        let entry = self.encode(key, writer, value, ttl)?;
         self.insert(key.bytes(), entry)
     }
 
-    /// The stored form of `value` under `key` for `ttl`.
-    pub(super) fn encode<T: Serialize>(
+    /// The stored form of `value`, encoded by `writer`, under `key` for `ttl`.
+    pub(super) fn encode(
         &self,
         key: &Key,
-        value: &T,
+        writer: &str,
+        value: &[u8],
         ttl: Duration,
     ) -> Result<Vec<u8>, CacheError> {
         let now = now_ms();
@@ -192,9 +212,9 @@ impl Cache {
             seq: self.db.generate_id()?,
             expires_at: now.saturating_add(ttl.as_millis() as u64),
             params: key.params.clone(),
-            writer: entry::writer::<T>(),
+            writer: writer.to_string(),
         };
-        Ok(header.encode(&postcard::to_stdvec(value)?)?)
+        Ok(header.encode(value)?)
     }
 
     /// Stores an encoded entry, then enforces the bounds if they are due.

@@ -362,6 +362,11 @@ async fn lister() -> Agented {
 
 const LIST: [&str; 5] = ["list", "--all", "--no-tmux", "-o", "json"];
 
+/// [`LIST`] after `global` options.
+fn listing<'a>(global: &[&'a str]) -> Vec<&'a str> {
+    global.iter().copied().chain(LIST).collect()
+}
+
 /// Runs `stop vm-0002` as `run` prepares it, and checks it stopped.
 async fn stop_vm_0002(run: Run) {
     let stopped = tokio::task::spawn_blocking(move || run.output())
@@ -410,6 +415,60 @@ async fn a_change_made_beside_the_agent_is_seen_through_it() {
             .env("AZLIN_NO_AGENT", "1"),
     )
     .await;
+    let after = user.azlin(&LIST).await;
+    assert_eq!(
+        status_of_vm_0002(&after),
+        Some(serde_json::json!("Deallocated")),
+        "{}",
+        after.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_beside_the_agent_use_its_cache_without_waiting_for_the_lock() {
+    let user = lister().await;
+    user.sim.state.reset_counts();
+    let beside = user.azlin(&listing(&["--no-agent"])).await;
+    assert_eq!(
+        status_of_vm_0002(&beside),
+        Some(serde_json::json!("Running")),
+        "{}",
+        beside.stderr
+    );
+    assert!(
+        !beside.stderr.contains("another azlin process"),
+        "no wait for the agent's lock: {}",
+        beside.stderr
+    );
+    assert_eq!(
+        user.sim.state.arm_total(),
+        0,
+        "{:?}",
+        user.sim.state.counts()
+    );
+    // Another config file: its own agent, which reaches the first's cache too.
+    let other = user.env.config_dir().join("other.toml");
+    std::fs::copy(user.env.config_file(), &other).expect("another config");
+    let other = other.to_str().expect("a UTF-8 path");
+    let listed = user.azlin(&listing(&["--config", other])).await;
+    let stopped_other = user.command(&["--config", other, "agent", "stop"]).output();
+    assert_eq!(
+        status_of_vm_0002(&listed),
+        Some(serde_json::json!("Running")),
+        "{}",
+        listed.stderr
+    );
+    assert_eq!(stopped_other.code, 0, "{}", stopped_other.stderr);
+    assert_eq!(
+        user.sim.state.arm_total(),
+        0,
+        "{:?}",
+        user.sim.state.counts()
+    );
+    // A change made beside the agent goes into its cache, not a journal.
+    stop_vm_0002(user.command(&["--no-agent", "stop", "vm-0002"])).await;
+    let journal = user.env.cache_dir().join("api.invalidations");
+    assert!(!journal.exists(), "the agent dropped the entries itself");
     let after = user.azlin(&LIST).await;
     assert_eq!(
         status_of_vm_0002(&after),

@@ -11,7 +11,7 @@ mod tags;
 use super::models::{InstanceView, NetworkInterface, PowerState, VirtualMachine};
 use super::names::segment;
 use super::{ArmClient, AzureError, sizes};
-use crate::cache::{Cache, Journal, Key, Operation, Pattern};
+use crate::cache::{ApiCache, Cache, Journal, Key, Operation, Pattern};
 pub use lifecycle::{NewVm, image_reference};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -81,8 +81,9 @@ impl PowerAction {
 #[derive(Debug)]
 pub struct Inventory {
     client: Arc<ArmClient>,
-    cache: Option<Arc<Cache>>,
-    /// Where changes go when the cache is held by another process.
+    cache: Option<ApiCache>,
+    /// Where changes go when the cache is held by another process that
+    /// cannot be reached (or stops answering).
     journal: Option<Journal>,
     /// Lists made so far in this run, so naming a VM after listing it costs
     /// no second lookup.
@@ -118,9 +119,17 @@ impl Inventory {
     pub fn new(client: impl Into<Arc<ArmClient>>, cache: Option<Arc<Cache>>) -> Self {
         Self {
             client: client.into(),
-            cache,
+            cache: cache.map(ApiCache::Open),
             journal: None,
             seen: Mutex::default(),
+        }
+    }
+
+    /// This inventory, through `cache` however the run reaches it.
+    pub fn through(self, cache: ApiCache) -> Self {
+        Self {
+            cache: Some(cache),
+            ..self
         }
     }
 
@@ -254,16 +263,16 @@ impl Inventory {
     }
 
     /// Drops the cached answers of `operation` for `subscription`: from the
-    /// cache, or through the journal of the process that holds it.
+    /// cache, else through the journal of the process that holds it.
     fn drop_cached(&self, operation: Operation, subscription: &str) {
         let pattern = Pattern::new(operation, &[("subscription", subscription)]);
-        let dropped = match (&self.cache, &self.journal) {
-            (Some(cache), _) => cache
-                .invalidate(&pattern)
-                .map(drop)
-                .map_err(|e| e.to_string()),
-            (None, Some(journal)) => journal.record(&pattern).map_err(|e| e.to_string()),
-            (None, None) => Ok(()),
+        let through_cache = self.cache.as_ref().map(|cache| cache.invalidate(&pattern));
+        let dropped = match (through_cache, &self.journal) {
+            (Some(Ok(_)), _) | (None, None) => Ok(()),
+            (Some(Err(_)) | None, Some(journal)) => {
+                journal.record(&pattern).map_err(|e| e.to_string())
+            }
+            (Some(Err(error)), None) => Err(error.to_string()),
         };
         if let Err(error) = dropped {
             tracing::warn!("cannot drop cached {}: {error}", operation.name());

@@ -2,7 +2,7 @@
 //! plugin's name and held to a quota of bytes per plugin.
 
 use crate::azure::Session;
-use crate::cache::{Cache, CacheError, Key};
+use crate::cache::{ApiCache, CacheError, Key};
 use crate::plugin::bindings::cache::Host;
 use crate::plugin::bindings::types::Error;
 use crate::plugin::meter::Meter;
@@ -108,7 +108,7 @@ fn check_key(key: &str) -> Result<(), Error> {
 async fn on_cache<T: Send + 'static>(
     session: Option<Arc<Session>>,
     meter: Arc<Meter>,
-    work: impl FnOnce(&Cache) -> Result<T, Error> + Send + 'static,
+    work: impl FnOnce(&ApiCache) -> Result<T, Error> + Send + 'static,
 ) -> wasmtime::Result<Result<T, Error>> {
     let done = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
@@ -122,7 +122,7 @@ async fn on_cache<T: Send + 'static>(
 /// [`on_cache`]'s work, on the calling thread.
 fn on_cache_now<T>(
     session: Option<Arc<Session>>,
-    work: impl FnOnce(&Cache) -> Result<T, Error>,
+    work: impl FnOnce(&ApiCache) -> Result<T, Error>,
 ) -> Result<T, Error> {
     {
         let session = session.ok_or_else(|| {

@@ -1,10 +1,11 @@
-//! Which azlin build a process is: a client only talks to an agent of the
-//! very same build, so an upgrade or rebuild never runs old code.
+//! Which azlin build a process is: processes only talk to one of the very
+//! same build (a client to its agent, a run to the cache's holder), so an
+//! upgrade or rebuild never runs old code or misreads a message.
 
 use std::os::unix::fs::MetadataExt;
 
 /// This binary's version, path, size and modification time.
-pub fn current() -> String {
+pub fn identity() -> String {
     let version = env!("CARGO_PKG_VERSION");
     let Ok(exe) = std::env::current_exe() else {
         return version.to_string();
