@@ -82,6 +82,12 @@ pub enum Meta {
         /// The shell to complete for
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff), or write one per command into a directory
+    Man {
+        /// Write azlin.1 and azlin-COMMAND.1 here instead of printing azlin.1
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
     #[command(external_subcommand)]
     External(Vec<OsString>),
 }

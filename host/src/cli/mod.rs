@@ -69,6 +69,7 @@ async fn dispatch(raw: Vec<std::ffi::OsString>) -> anyhow::Result<u8> {
         Some(Meta::Completions { shell }) => {
             meta::completions::run(shell, &Settings::resolve(&cli.global)?).await
         }
+        Some(Meta::Man { dir }) => meta::man::run(dir, &Settings::resolve(&cli.global)?).await,
         None => root_help(&cli.global).await,
     }
 }

@@ -3,7 +3,10 @@
 //! allowed, fixed in this build.
 
 use super::Capability::{self, AzureRead, AzureWrite, FileTransfer, Settings, SshExec, Terminal};
-use super::PluginError;
+use super::precompiled::Compiled;
+use super::{PluginError, capabilities};
+use wasmtime::Engine;
+use wasmtime::component::Component;
 
 /// A built-in plugin component.
 #[derive(Debug)]
@@ -14,6 +17,8 @@ pub struct Builtin {
     pub sha256: &'static str,
     /// The component.
     pub bytes: &'static [u8],
+    /// Its native code, compiled by `host/build.rs` for this build's engine.
+    pub artifact: &'static [u8],
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_plugins.rs"));
@@ -41,6 +46,29 @@ const CAPABILITIES: &[(&str, &[Capability])] = &[
     ("top", &[AzureRead, SshExec]),
     ("w", &[AzureRead, SshExec]),
 ];
+
+/// The built-in `name` with digest `sha256`, from the native code it was
+/// built with; `None` if there is none or this engine cannot load it (the
+/// caller compiles the bytes instead).
+pub fn precompiled(engine: &Engine, name: &str, sha256: &str) -> Option<Compiled> {
+    let builtin = BUILTINS
+        .iter()
+        .find(|builtin| builtin.name == name && builtin.sha256 == sha256)?;
+    // SAFETY: the artifact ships inside this binary, written by its build
+    // script with this wasmtime from `bytes`: it is as trusted as the
+    // binary. wasmtime refuses one made for another engine configuration.
+    let loaded = unsafe { Component::deserialize(engine, builtin.artifact) };
+    match loaded {
+        Ok(component) => Some(Compiled {
+            imports: capabilities::imports(engine, &component),
+            component,
+        }),
+        Err(error) => {
+            tracing::debug!("the built-in '{name}' is compiled again: {error}");
+            None
+        }
+    }
+}
 
 /// The capabilities this build allows the built-in `name`, if it is one.
 pub fn capabilities(name: &str) -> Option<&'static [Capability]> {
@@ -108,6 +136,24 @@ mod tests {
                 .expect("a built-in's imports are served");
             assert!(check(builtin.name, &needed).is_ok(), "{}", builtin.name);
         }
+    }
+
+    #[test]
+    fn each_builtin_loads_from_its_artifact_with_the_imports_of_its_bytes() {
+        let engine = super::super::engine().expect("an engine");
+        for builtin in BUILTINS {
+            let loaded = precompiled(&engine, builtin.name, builtin.sha256)
+                .unwrap_or_else(|| panic!("'{}' loads precompiled", builtin.name));
+            let compiled = wasmtime::component::Component::new(&engine, builtin.bytes)
+                .expect("a built-in compiles");
+            let imports = super::super::capabilities::imports(&engine, &compiled);
+            assert_eq!(loaded.imports, imports, "{}", builtin.name);
+        }
+        let other = "0".repeat(64);
+        assert!(
+            precompiled(&engine, "list", &other).is_none(),
+            "other bytes"
+        );
     }
 
     #[test]

@@ -5,16 +5,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 use std::thread::Thread;
 use std::time::Duration;
-use wasmtime::{Config, Engine};
+use wasmtime::Engine;
 
 /// Interval between epoch ticks: the resolution of the CPU limit.
 pub const TICK: Duration = Duration::from_millis(10);
 
 /// An engine for async host calls with epoch interruption.
 pub fn engine() -> wasmtime::Result<Engine> {
-    let mut config = Config::new();
-    config.epoch_interruption(true).wasm_component_model(true);
-    Engine::new(&config)
+    Engine::new(&super::engine_config::engine_config())
 }
 
 /// Advances an engine's epoch every [`TICK`] while at least one run holds it.

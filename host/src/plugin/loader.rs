@@ -88,7 +88,14 @@ impl Loader {
     /// Loads `entry`: bytes, component, imports, exports, description.
     pub async fn load(&self, entry: &Entry, bytes: Bytes) -> Result<Loaded, PluginError> {
         let origin = entry.label();
-        let compiled = self.precompiled.load(&self.engine, &bytes, &origin)?;
+        let shipped = match entry.origin {
+            Origin::Builtin => builtin::precompiled(&self.engine, &entry.name, &bytes.sha256),
+            Origin::File(_) => None,
+        };
+        let compiled = match shipped {
+            Some(compiled) => compiled,
+            None => self.precompiled.load(&self.engine, &bytes, &origin)?,
+        };
         let component = compiled.component;
         let capabilities = capabilities::required(&compiled.imports, &origin)?;
         if entry.origin == Origin::Builtin {

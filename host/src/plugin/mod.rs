@@ -9,6 +9,7 @@ mod catalog;
 mod contract;
 pub mod description;
 mod engine;
+mod engine_config;
 mod error;
 mod host;
 mod host_key;

@@ -19,6 +19,7 @@ mod executor;
 mod exit_codes;
 mod fleet_commands;
 mod hostile_output;
+mod install;
 mod inventory;
 mod lifecycle;
 mod limits;

@@ -5,5 +5,6 @@ pub mod agent;
 pub mod cache;
 pub mod completions;
 pub mod config;
+pub mod man;
 pub mod perf;
 pub mod plugin;
