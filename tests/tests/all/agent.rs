@@ -338,6 +338,21 @@ fn status_of_vm_0002(listed: &Output) -> Option<serde_json::Value> {
         .map(|vm| vm["status"].clone())
 }
 
+/// Lists through `user`'s agent and checks vm-0002 has `status`.
+async fn assert_vm_0002(user: &Agented, status: &str) {
+    assert_listed_vm_0002(&user.azlin(&LIST).await, status);
+}
+
+/// Checks `listed` shows vm-0002 with `status`.
+fn assert_listed_vm_0002(listed: &Output, status: &str) {
+    assert_eq!(
+        status_of_vm_0002(listed),
+        Some(serde_json::json!(status)),
+        "{}",
+        listed.stderr
+    );
+}
+
 /// A user of 4 VMs in rg-0 through the agent, vm-0002 listed as running.
 async fn lister() -> Agented {
     let env = Env::new();
@@ -350,13 +365,7 @@ async fn lister() -> Agented {
         },
     )
     .await;
-    let before = user.azlin(&LIST).await;
-    assert_eq!(
-        status_of_vm_0002(&before),
-        Some(serde_json::json!("Running")),
-        "{}",
-        before.stderr
-    );
+    assert_vm_0002(&user, "Running").await;
     user
 }
 
@@ -397,13 +406,7 @@ async fn shells_with_other_paths_share_one_agent_and_see_each_others_changes() {
         Some(pid),
         "one agent for both shells"
     );
-    let after = user.azlin(&LIST).await;
-    assert_eq!(
-        status_of_vm_0002(&after),
-        Some(serde_json::json!("Deallocated")),
-        "{}",
-        after.stderr
-    );
+    assert_vm_0002(&user, "Deallocated").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -415,13 +418,7 @@ async fn a_change_made_beside_the_agent_is_seen_through_it() {
             .env("AZLIN_NO_AGENT", "1"),
     )
     .await;
-    let after = user.azlin(&LIST).await;
-    assert_eq!(
-        status_of_vm_0002(&after),
-        Some(serde_json::json!("Deallocated")),
-        "{}",
-        after.stderr
-    );
+    assert_vm_0002(&user, "Deallocated").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -429,12 +426,7 @@ async fn runs_beside_the_agent_use_its_cache_without_waiting_for_the_lock() {
     let user = lister().await;
     user.sim.state.reset_counts();
     let beside = user.azlin(&listing(&["--no-agent"])).await;
-    assert_eq!(
-        status_of_vm_0002(&beside),
-        Some(serde_json::json!("Running")),
-        "{}",
-        beside.stderr
-    );
+    assert_listed_vm_0002(&beside, "Running");
     assert!(
         !beside.stderr.contains("another azlin process"),
         "no wait for the agent's lock: {}",
@@ -452,12 +444,7 @@ async fn runs_beside_the_agent_use_its_cache_without_waiting_for_the_lock() {
     let other = other.to_str().expect("a UTF-8 path");
     let listed = user.azlin(&listing(&["--config", other])).await;
     let stopped_other = user.command(&["--config", other, "agent", "stop"]).output();
-    assert_eq!(
-        status_of_vm_0002(&listed),
-        Some(serde_json::json!("Running")),
-        "{}",
-        listed.stderr
-    );
+    assert_listed_vm_0002(&listed, "Running");
     assert_eq!(stopped_other.code, 0, "{}", stopped_other.stderr);
     assert_eq!(
         user.sim.state.arm_total(),
@@ -469,13 +456,7 @@ async fn runs_beside_the_agent_use_its_cache_without_waiting_for_the_lock() {
     stop_vm_0002(user.command(&["--no-agent", "stop", "vm-0002"])).await;
     let journal = user.env.cache_dir().join("api.invalidations");
     assert!(!journal.exists(), "the agent dropped the entries itself");
-    let after = user.azlin(&LIST).await;
-    assert_eq!(
-        status_of_vm_0002(&after),
-        Some(serde_json::json!("Deallocated")),
-        "{}",
-        after.stderr
-    );
+    assert_vm_0002(&user, "Deallocated").await;
 }
 
 /// The resident memory of process `pid`, in bytes.

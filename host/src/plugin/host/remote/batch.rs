@@ -156,25 +156,18 @@ mod tests {
         let memory = Account::new(HANDLE_BYTES * 3);
         let targets = vec![Target::Address("127.0.0.1".into())];
         let no_ssh = || Err(Error::Unavailable("no SSH here".into()));
-        let mut kept = Vec::new();
-        for _ in 0..2 {
-            kept.push(Batch::start(
+        let start = || {
+            Batch::start(
                 no_ssh(),
                 targets.clone(),
                 "true".into(),
                 options(),
                 None,
                 &memory,
-            ));
-        }
-        let mut refused = Batch::start(
-            no_ssh(),
-            targets.clone(),
-            "true".into(),
-            options(),
-            None,
-            &memory,
-        );
+            )
+        };
+        let mut kept: Vec<_> = (0..2).map(|_| start()).collect();
+        let mut refused = start();
         let answer = refused.next().await;
         assert!(
             matches!(&answer, Err(Error::Unavailable(why)) if why.contains("no room for another batch")),
