@@ -21,7 +21,7 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
-    pub command: Option<Meta>,
+    pub command: Option<BuiltinCommand>,
 }
 
 /// Options every command accepts, before or after its name.
@@ -59,7 +59,7 @@ impl GlobalArgs {
 
 /// Commands built into the host; everything else is a plugin.
 #[derive(Debug, Subcommand)]
-pub enum Meta {
+pub enum BuiltinCommand {
     /// Inspect the installed command plugins
     #[command(subcommand)]
     Plugin(PluginCommand),

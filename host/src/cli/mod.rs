@@ -2,19 +2,19 @@
 //! and turn the result into an exit code.
 
 mod args;
+mod builtin;
 mod catalog_view;
 mod external;
 mod logging;
-mod meta;
 mod plugin_args;
 mod present;
 mod settings;
 mod suggest;
 
 pub use args::{Cli, GlobalArgs};
-pub use meta::cache::events as cache_events;
+pub use builtin::cache::events as cache_events;
 
-use args::Meta;
+use args::BuiltinCommand;
 use clap::Parser;
 use clap::error::ErrorKind;
 use settings::Settings;
@@ -25,7 +25,7 @@ pub fn main() -> ExitCode {
     let raw: Vec<_> = std::env::args_os().collect();
     logging::init(logging::verbosity_in(&raw));
     // The agent serves many clients at once; a command needs one thread.
-    let mut builder = if meta::agent::is_serve(&raw) {
+    let mut builder = if builtin::agent::is_serve(&raw) {
         tokio::runtime::Builder::new_multi_thread()
     } else {
         tokio::runtime::Builder::new_current_thread()
@@ -52,24 +52,26 @@ async fn dispatch(raw: Vec<std::ffi::OsString>) -> anyhow::Result<u8> {
         Err(error) => return clap_error(error, &raw).await,
     };
     match cli.command {
-        Some(Meta::External(args)) => external::run(args, &cli.global).await,
-        Some(Meta::Plugin(command)) => {
-            meta::plugin::run(command, &Settings::resolve(&cli.global)?).await
+        Some(BuiltinCommand::External(args)) => external::run(args, &cli.global).await,
+        Some(BuiltinCommand::Plugin(command)) => {
+            builtin::plugin::run(command, &Settings::resolve(&cli.global)?).await
         }
-        Some(Meta::Cache(command)) => {
-            meta::cache::run(command, &Settings::resolve(&cli.global)?).await
+        Some(BuiltinCommand::Cache(command)) => {
+            builtin::cache::run(command, &Settings::resolve(&cli.global)?).await
         }
-        Some(Meta::Agent(command)) => meta::agent::run(command, &cli.global).await,
-        Some(Meta::Perf(command)) => {
-            meta::perf::run(command, &Settings::resolve(&cli.global)?).await
+        Some(BuiltinCommand::Agent(command)) => builtin::agent::run(command, &cli.global).await,
+        Some(BuiltinCommand::Perf(command)) => {
+            builtin::perf::run(command, &Settings::resolve(&cli.global)?).await
         }
-        Some(Meta::Config { command }) => {
-            meta::config::run(command, &Settings::resolve(&cli.global)?).await
+        Some(BuiltinCommand::Config { command }) => {
+            builtin::config::run(command, &Settings::resolve(&cli.global)?).await
         }
-        Some(Meta::Completions { shell }) => {
-            meta::completions::run(shell, &Settings::resolve(&cli.global)?).await
+        Some(BuiltinCommand::Completions { shell }) => {
+            builtin::completions::run(shell, &Settings::resolve(&cli.global)?).await
         }
-        Some(Meta::Man { dir }) => meta::man::run(dir, &Settings::resolve(&cli.global)?).await,
+        Some(BuiltinCommand::Man { dir }) => {
+            builtin::man::run(dir, &Settings::resolve(&cli.global)?).await
+        }
         None => root_help(&cli.global).await,
     }
 }

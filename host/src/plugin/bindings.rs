@@ -7,7 +7,7 @@ wasmtime::component::bindgen!({
     imports: { default: async | trappable },
     exports: { default: async },
     additional_derives: [serde::Serialize, serde::Deserialize],
-    with: { "azlin:host/remote.batch": super::host::remote::Batch },
+    with: { "azlin:host/remote.batch": super::interfaces::remote::Batch },
 });
 
 pub use self::azlin::host::{
@@ -24,7 +24,7 @@ pub mod v0_1 {
         imports: { default: async | trappable },
         with: {
             "azlin:host/types": crate::plugin::bindings::types,
-            "azlin:host/remote.batch": crate::plugin::host::remote::Batch,
+            "azlin:host/remote.batch": crate::plugin::interfaces::remote::Batch,
         },
     });
 

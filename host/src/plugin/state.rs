@@ -1,7 +1,7 @@
 //! The data of one plugin run's store: locked-down WASI, limits, the busy
 //! meter, and where the plugin's output goes.
 
-use super::host::refreshes::Refreshes;
+use super::interfaces::refreshes::Refreshes;
 use super::limits::{LimitExceeded, Limits, OutputBudget, StoreLimiter};
 use super::local_paths::LocalPaths;
 use super::log::LogPipe;

@@ -9,7 +9,7 @@ use crate::plugin::bindings::{
     cache as current_cache, host_info as current_host_info, output as current_output,
     remote as current_remote, vm_control as current_vm_control, vms as current_vms,
 };
-use crate::plugin::host::remote::Batch;
+use crate::plugin::interfaces::remote::Batch;
 use crate::plugin::state::HostState;
 use wasmtime::component::{HasSelf, Linker, Resource};
 
