@@ -21,6 +21,7 @@ mod fleet_commands;
 mod hostile_output;
 mod install;
 mod inventory;
+mod layers;
 mod lifecycle;
 mod limits;
 mod list_columns;
