@@ -4,8 +4,8 @@
 //! signature over a 128 KiB component; then granting its capabilities.
 
 use azlin::config::Paths;
-use azlin::plugin::vetting::{Lock, Pinned, Vetting};
 use azlin::plugin::{Bytes, Capability, Entry, Origin};
+use azlin::policy::{Lock, Pinned, Vetting};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::io::Cursor;

@@ -12,6 +12,7 @@ pub mod executor;
 pub mod memory;
 pub mod perf;
 pub mod plugin;
+pub mod policy;
 pub mod render;
 pub mod runtime;
 pub mod ssh;

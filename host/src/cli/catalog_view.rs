@@ -1,17 +1,17 @@
 //! The commands a user can run, as the CLI needs them for help, completion,
-//! aliases and suggestions: meta-commands plus every plugin that loads.
+//! aliases and suggestions: built-in commands plus every plugin that loads.
 
 use super::args::Cli;
 use super::plugin_args;
 use crate::plugin::{Loaded, PluginError};
-use crate::runtime::Runtime;
+use crate::runtime::{LoadError, Runtime};
 use clap::{Command, CommandFactory};
 use std::sync::Arc;
 
 /// Every catalog entry loaded: the plugin, or why it would not load.
 pub async fn load_all(
     runtime: &Runtime,
-) -> Result<Vec<(crate::plugin::Entry, Result<Arc<Loaded>, PluginError>)>, PluginError> {
+) -> Result<Vec<(crate::plugin::Entry, Result<Arc<Loaded>, LoadError>)>, PluginError> {
     let mut loaded = Vec::new();
     for entry in runtime.catalog().entries()? {
         if entry.shadowed {

@@ -45,7 +45,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
                         None => return Ok(unknown_command(&runtime, &name).await),
                     }
                 }
-                Err(LoadError::Plugin(error)) => return Err(error.into()),
+                Err(error) => return Err(error.into()),
             };
             (Some(runtime), loaded.info.clone())
         }
@@ -101,7 +101,7 @@ async fn help(runtime: &Runtime, command: Option<&String>) -> anyhow::Result<u8>
             Some(loaded) => loaded,
             None => return Ok(unknown_command(runtime, command).await),
         },
-        Err(LoadError::Plugin(error)) => return Err(error.into()),
+        Err(error) => return Err(error.into()),
     };
     plugin_args::command(&loaded.info, command).print_long_help()?;
     Ok(0)

@@ -60,8 +60,6 @@ pub enum PluginError {
         "plugin file {file} describes itself as '{described}'\nhint: rename the file to {described}.wasm"
     )]
     NameMismatch { file: PathBuf, described: String },
-    #[error(transparent)]
-    Refused(#[from] super::vetting::VettingError),
     #[error("plugin {origin} failed while describing itself: {why}")]
     Describe { origin: String, why: String },
 }

@@ -21,10 +21,10 @@ mod log;
 pub(crate) mod meter;
 mod precompiled;
 pub mod reserved;
+mod scope;
 mod seal;
 pub(crate) mod spec;
 mod state;
-pub mod vetting;
 
 pub use bindings::types::{CommandInfo, OptionSpec, PositionalSpec, SubcommandSpec};
 pub use capabilities::Capability;
@@ -36,5 +36,6 @@ pub use interfaces::linker;
 pub use limits::{LimitExceeded, Limits};
 pub use loader::{Loaded, Loader, PROVIDED};
 pub use precompiled::Precompiled;
+pub use scope::{Bound, Scope};
 pub use spec::{RESERVED_LONG, RESERVED_SHORT};
 pub use state::{HostState, RunContext, RunIo};

@@ -6,7 +6,7 @@ use super::limits::{LimitExceeded, Limits, OutputBudget, StoreLimiter};
 use super::local_paths::LocalPaths;
 use super::log::LogPipe;
 use super::meter::Meter;
-use super::vetting::Scope;
+use super::scope::Scope;
 use crate::azure::Session;
 use crate::config::{Config, Paths};
 use crate::memory::Account;

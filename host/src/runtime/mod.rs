@@ -18,11 +18,11 @@ use crate::azure::Session;
 use crate::config::{Config, Paths};
 use crate::plugin::bindings::types::{ParsedArg, ParsedArgs};
 use crate::plugin::local_paths::LocalPaths;
-use crate::plugin::vetting::{Grant, Vetting};
 use crate::plugin::{
     self, Capability, Catalog, EpochTicker, Limits, Loaded, Loader, PluginError, Precompiled,
     RunContext,
 };
+use crate::policy::{Grant, Vetting};
 use crate::ssh::Pool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -50,6 +50,8 @@ pub enum LoadError {
     NotFound(String),
     #[error(transparent)]
     Plugin(#[from] PluginError),
+    #[error(transparent)]
+    Refused(#[from] crate::policy::VettingError),
 }
 
 /// A run in progress: its events, then its outcome.
@@ -171,7 +173,7 @@ impl Runtime {
             .catalog
             .find(name)
             .ok_or_else(|| LoadError::NotFound(name.into()))?;
-        Ok(self.load_entry(&entry).await?)
+        self.load_entry(&entry).await
     }
 
     /// The files that decide which plugins may run.
@@ -181,13 +183,13 @@ impl Runtime {
 
     /// Loads a catalog entry that vetting admits, reusing one loaded before
     /// with the same bytes.
-    pub async fn load_entry(&self, entry: &plugin::Entry) -> Result<Arc<Loaded>, PluginError> {
+    pub async fn load_entry(&self, entry: &plugin::Entry) -> Result<Arc<Loaded>, LoadError> {
         Ok(self.admit(entry).await?.0)
     }
 
     /// Vets a catalog entry, loads it, and grants what its imports need: the
     /// bytes are checked before they are compiled, the imports after.
-    pub async fn admit(&self, entry: &plugin::Entry) -> Result<(Arc<Loaded>, Grant), PluginError> {
+    pub async fn admit(&self, entry: &plugin::Entry) -> Result<(Arc<Loaded>, Grant), LoadError> {
         let bytes = entry.read()?;
         let admitted = self.vetting.admit(entry, &bytes)?;
         let loaded = self.compile(entry, bytes).await?;
@@ -288,7 +290,7 @@ impl Runtime {
     ) -> Outcome {
         let command = request.command.clone();
         let admitted = match self.catalog.find(&command) {
-            Some(entry) => self.admit(&entry).await.map_err(LoadError::from),
+            Some(entry) => self.admit(&entry).await,
             None => Err(LoadError::NotFound(command.clone())),
         };
         let (loaded, grant) = match admitted {

@@ -1,5 +1,5 @@
 //! The host's modules form layers, each importing only from those below it:
-//! cli → agent, render → runtime → plugin → capabilities (azure, ssh,
+//! cli → agent, render → runtime → policy, plugin → capabilities (azure, ssh,
 //! executor, cache) → config, perf → leaves (clock, memory, build). Read from
 //! the `crate::` paths in `host/src`; an import up the layers fails here
 //! unless it is one of the known ones still to remove (issue 22), and a known
@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("agent", 5),
     ("render", 5),
     ("runtime", 4),
+    ("policy", 3),
     ("plugin", 3),
     ("azure", 2),
     ("ssh", 2),

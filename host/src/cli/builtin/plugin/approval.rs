@@ -3,8 +3,8 @@
 
 use super::{Usage, approval, capabilities, installed_entry};
 use crate::cli::settings::Settings;
-use crate::plugin::vetting::{Lock, Pinned, Vetting, VettingError, signature_path};
 use crate::plugin::{Catalog, Origin};
+use crate::policy::{Lock, Pinned, Vetting, VettingError, signature_path};
 use crate::runtime::Event;
 
 /// The user's vetting files and catalog.

@@ -5,10 +5,10 @@
 use super::{Usage, installed_entry};
 use crate::cli::settings::Settings;
 use crate::config::Config;
-use crate::plugin::vetting::{
+use crate::plugin::{Capability, Entry, Loaded, Origin};
+use crate::policy::{
     self, At, Grant, Kind, Pinned, Signed, Subject, check_signature, signature_path,
 };
-use crate::plugin::{Capability, Entry, Loaded, Origin};
 use crate::runtime::{Align, Column, Event, Runtime, Value};
 use std::path::PathBuf;
 
@@ -57,10 +57,10 @@ pub async fn run(target: &str, settings: &Settings) -> anyhow::Result<Vec<Event>
             },
         },
     };
-    let verdict = vetting::verdict(&subject, &loaded.capabilities, &policies);
+    let verdict = policy::verdict(&subject, &loaded.capabilities, &policies);
     let mut events = vec![summary(&entry, &loaded, installed, &signed, &verdict)];
     events.extend(capabilities(&subject, &loaded, &policies));
-    events.extend(limits(&vetting::ceilings(&subject, &policies), settings));
+    events.extend(limits(&policy::ceilings(&subject, &policies), settings));
     Ok(events)
 }
 
@@ -100,7 +100,7 @@ fn summary(
     loaded: &Loaded,
     installed: Option<&Pinned>,
     signed: &Signed,
-    verdict: &Result<Grant, vetting::VettingError>,
+    verdict: &Result<Grant, policy::VettingError>,
 ) -> Event {
     let text = |value: &str| Value::Text(value.into());
     let (approved, enabled) = match (&entry.origin, installed) {
@@ -154,7 +154,7 @@ fn summary(
 
 /// Every capability: whether the plugin imports it, and whether (and why) it
 /// is granted.
-fn capabilities(subject: &Subject, loaded: &Loaded, policies: &vetting::Policies) -> Vec<Event> {
+fn capabilities(subject: &Subject, loaded: &Loaded, policies: &policy::Policies) -> Vec<Event> {
     let mut events = vec![Event::Table {
         name: "capabilities".into(),
         columns: vec![
@@ -167,7 +167,7 @@ fn capabilities(subject: &Subject, loaded: &Loaded, policies: &vetting::Policies
     }];
     for capability in Capability::ALL {
         let imported = loaded.capabilities.contains(&capability);
-        let (granted, why) = match (imported, vetting::capability(subject, capability, policies)) {
+        let (granted, why) = match (imported, policy::capability(subject, capability, policies)) {
             (false, _) => (Value::Empty, "not imported".to_string()),
             (true, Ok(why)) => (Value::Boolean(true), why),
             (true, Err(refusal)) => {

@@ -4,10 +4,10 @@
 
 use super::{Usage, capabilities};
 use crate::cli::settings::Settings;
-use crate::plugin::vetting::{
+use crate::plugin::{Capability, Entry, Loaded, Origin};
+use crate::policy::{
     self, Kind, Lock, Pinned, Signed, Subject, VettingError, check_signature, signature_path,
 };
-use crate::plugin::{Capability, Entry, Loaded, Origin};
 use crate::render;
 use crate::runtime::{Event, Runtime, Value};
 use std::path::{Path, PathBuf};
@@ -86,7 +86,7 @@ pub async fn run(request: Request, settings: &Settings) -> anyhow::Result<Vec<Ev
             pinned: lock.plugins.get(&name),
         },
     };
-    let verdict = vetting::verdict(&subject, &loaded.capabilities, &policies);
+    let verdict = policy::verdict(&subject, &loaded.capabilities, &policies);
     let mut events = Vec::new();
     if let Signed::Untrusted(why) = &signed {
         events.push(Event::Warning(format!(

@@ -10,8 +10,8 @@ mod verify;
 use crate::cli::args::PluginCommand;
 use crate::cli::present;
 use crate::cli::settings::Settings;
-use crate::plugin::vetting::{Pinned, Vetting};
 use crate::plugin::{Capability, Catalog, Entry, Origin};
+use crate::policy::{Pinned, Vetting};
 use crate::render;
 use crate::runtime::Event;
 

@@ -4,7 +4,7 @@
 use super::{Shown, approval, installed_entry};
 use crate::cli::settings::Settings;
 use crate::plugin::Origin;
-use crate::plugin::vetting::{Signed, check_signature, signature_path};
+use crate::policy::{Signed, check_signature, signature_path};
 use crate::runtime::{Align, Column, Event, Runtime, Value};
 
 /// Lists each installed plugin with `ok`, `disabled`, or what is wrong;

@@ -1,7 +1,7 @@
 //! Publisher signatures: a minisign `.minisig` file beside a plugin,
 //! verified against the publisher keys the policies trust.
 
-use super::policy::Publisher;
+use super::file::Publisher;
 use std::path::{Path, PathBuf};
 
 /// What the signature beside a plugin says about it.

@@ -1,8 +1,9 @@
 //! What a plugin that passed vetting is given: its capabilities, the
-//! ceilings on its limits, and the scope its host calls are checked against.
+//! ceilings on its limits, and the scope (`plugin::Scope`) its host calls
+//! are checked against.
 
-use super::policy::{At, Ceilings};
-use crate::plugin::{Capability, Limits};
+use super::file::{At, Ceilings};
+use crate::plugin::{Bound, Capability, Limits, Scope};
 use std::time::Duration;
 
 /// A limit a policy lowered, with the line that did it.
@@ -22,61 +23,6 @@ pub struct Grant {
     pub wall_time: Option<Ceiling<Duration>>,
     pub output_bytes: Option<Ceiling<u64>>,
     pub scope: Scope,
-}
-
-/// Limits inside granted interfaces: checked per host call, answered with
-/// `access-denied`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Scope {
-    /// Resource groups the plugin may read and change; `None`: any.
-    pub resource_groups: Option<Ceiling<Vec<String>>>,
-    /// Targets one SSH fan-out may have; `None`: any.
-    pub max_hosts: Option<Ceiling<u32>>,
-}
-
-impl Scope {
-    /// Whether the plugin may reach resource group `group`; the denial's text if not.
-    pub fn check_group(&self, group: &str) -> Result<(), String> {
-        match &self.resource_groups {
-            Some(allowed)
-                if !allowed
-                    .value
-                    .iter()
-                    .any(|name| name.eq_ignore_ascii_case(group)) =>
-            {
-                Err(format!(
-                    "resource group '{group}' is outside this plugin's scope ({}: resource_groups = [{}])",
-                    allowed.at,
-                    quoted(&allowed.value)
-                ))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Whether `group` is in scope (for filtering listings of every group).
-    pub fn contains_group(&self, group: &str) -> bool {
-        self.check_group(group).is_ok()
-    }
-
-    /// Whether a fan-out over `hosts` targets is allowed; the denial's text if not.
-    pub fn check_hosts(&self, hosts: usize) -> Result<(), String> {
-        match &self.max_hosts {
-            Some(max) if hosts > max.value as usize => Err(format!(
-                "a fan-out over {hosts} hosts is more than this plugin may reach at once ({}: max_hosts = {})",
-                max.at, max.value
-            )),
-            _ => Ok(()),
-        }
-    }
-}
-
-fn quoted(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|name| format!("\"{name}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Grant {
@@ -119,8 +65,17 @@ impl Grant {
         if let Some(value) = ceilings.output_mib {
             lower(&mut self.output_bytes, mib(value), at);
         }
-        if let Some(value) = ceilings.max_hosts {
-            lower(&mut self.scope.max_hosts, value, at);
+        if let Some(value) = ceilings.max_hosts
+            && self
+                .scope
+                .max_hosts
+                .as_ref()
+                .is_none_or(|current| value < current.value)
+        {
+            self.scope.max_hosts = Some(Bound {
+                value,
+                at: at.to_string(),
+            });
         }
         if let Some(groups) = &ceilings.resource_groups {
             let kept = match &self.scope.resource_groups {
@@ -132,9 +87,9 @@ impl Grant {
                     .collect(),
                 None => groups.clone(),
             };
-            self.scope.resource_groups = Some(Ceiling {
+            self.scope.resource_groups = Some(Bound {
                 value: kept,
-                at: at.clone(),
+                at: at.to_string(),
             });
         }
     }

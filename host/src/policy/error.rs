@@ -1,6 +1,6 @@
 //! Why a plugin is refused, and why the files that decide it are unusable.
 
-use super::policy::{At, Level};
+use super::file::{At, Level};
 use crate::plugin::Capability;
 use std::path::PathBuf;
 

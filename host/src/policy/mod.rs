@@ -1,4 +1,4 @@
-//! Vetting: which plugins may run and with what. A third-party plugin runs
+//! Policy, the ops teams' product: which plugins may run and with what. A third-party plugin runs
 //! only if the user approved its exact bytes (`plugins.lock`), its signature
 //! checks out where one is required, the policies admit it, and every
 //! capability its imports need is granted; built-ins are trusted by the
@@ -6,20 +6,20 @@
 
 mod assess;
 mod error;
+mod file;
 mod grant;
 mod lock;
-mod policy;
 mod signature;
 
 pub use assess::{Kind, Policies, Subject, admit, capability, ceilings, grant, verdict};
 pub use error::VettingError;
-pub use grant::{Ceiling, Grant, Scope};
+pub use file::{At, Ceilings, Level, Policy, Publisher, Rule, SYSTEM_POLICY, ThirdParty};
+pub use grant::{Ceiling, Grant};
 pub use lock::{Lock, Pinned};
-pub use policy::{At, Ceilings, Level, Policy, Publisher, Rule, SYSTEM_POLICY, ThirdParty};
 pub use signature::{Signed, check as check_signature, path_for as signature_path};
 
-use super::catalog::{Bytes, Entry, Origin};
 use crate::config::Paths;
+use crate::plugin::{Bytes, Entry, Origin};
 use std::path::{Path, PathBuf};
 
 /// The files vetting reads for one user.
@@ -121,7 +121,7 @@ impl Admitted {
     }
 
     /// Grants what `required` needs, or refuses naming the line that would.
-    pub fn grant(&self, required: &[super::Capability]) -> Result<Grant, VettingError> {
+    pub fn grant(&self, required: &[crate::plugin::Capability]) -> Result<Grant, VettingError> {
         grant(&self.subject(), required, &self.policies)
     }
 }

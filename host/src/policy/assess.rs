@@ -4,9 +4,9 @@
 
 use super::VettingError;
 use super::error::fix_at;
+use super::file::{At, Level, Policy, Publisher, Rule, ThirdParty};
 use super::grant::Grant;
 use super::lock::Pinned;
-use super::policy::{At, Level, Policy, Publisher, Rule, ThirdParty};
 use super::signature::Signed;
 use crate::plugin::Capability;
 use std::path::Path;
