@@ -263,7 +263,7 @@ impl Run {
 
     /// Runs to completion (killing it past the hang guard).
     pub fn output(mut self) -> Output {
-        let mut child = self.command.spawn().expect("start azlin");
+        let mut child = spawn(&mut self.command);
         if let (Some(bytes), Some(mut stdin)) = (self.stdin.take(), child.stdin.take()) {
             std::thread::spawn(move || {
                 use std::io::Write;
@@ -379,4 +379,22 @@ pub fn golden(name: &str, actual: &str) {
         "output differs from {} (AZLIN_BLESS=1 re-blesses it on purpose)",
         path.display()
     );
+}
+
+/// Starts `command`. A binary a test has just copied can be briefly "busy"
+/// (ETXTBSY): another test's child, forked while the copy was open for
+/// writing, holds the descriptor until it execs; it is tried again then.
+fn spawn(command: &mut Command) -> std::process::Child {
+    let started = Instant::now();
+    loop {
+        match command.spawn() {
+            Err(error)
+                if error.kind() == std::io::ErrorKind::ExecutableFileBusy
+                    && started.elapsed() < Duration::from_secs(5) =>
+            {
+                std::thread::park_timeout(Duration::from_millis(10));
+            }
+            spawned => return spawned.expect("start azlin"),
+        }
+    }
 }

@@ -3,7 +3,6 @@
 
 use super::server::Agent;
 use super::wire::{self, Reply, Request, Status};
-use crate::azure::Session;
 use crate::runtime::{Outcome, RunHandle, Status as RunStatus, Stop, TerminalInput};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -57,20 +56,12 @@ async fn converse(agent: &Arc<Agent>, stream: UnixStream) -> std::io::Result<()>
             config,
             clear,
         }) => {
-            let session = Session::warm(
-                paths,
-                Arc::new(*config),
-                agent.runtime.warm().unwrap_or_default(),
-            );
-            let events = match session.api_cache().as_ref().and_then(|c| c.open()) {
-                Some(cache) => crate::cli::cache_events(cache, clear),
-                None => Err(anyhow::anyhow!(
-                    "the API cache could not be opened; see the agent's log"
-                )),
-            };
-            let reply = match events {
+            let reply = match agent
+                .runtime
+                .kept_cache_report(paths, Arc::new(*config), clear)
+            {
                 Ok(events) => Reply::Events(events),
-                Err(error) => Reply::Failed(error.to_string()),
+                Err(why) => Reply::Failed(why),
             };
             wire::send_reply(&mut output, &reply).await
         }

@@ -34,19 +34,11 @@ impl Place {
     /// made (mode 700) if missing and refused if anyone else could enter it.
     pub fn current() -> Result<Place, AgentError> {
         let uid = current_uid();
-        let dir = Self::directory();
+        let dir = crate::config::agent_dir();
         prepare(&dir, uid)?;
         let az = ("az".to_string(), az_on_path(std::env::var_os("PATH")));
         let vars = std::env::vars().chain(std::iter::once(az));
         Ok(Place::in_dir(dir, &fingerprint(vars)))
-    }
-
-    /// The directory this process's user's agents live in (not made).
-    pub fn directory() -> PathBuf {
-        match std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from) {
-            Some(runtime) if runtime.is_absolute() && runtime.is_dir() => runtime.join("azlin"),
-            _ => std::env::temp_dir().join(format!("azlin-{}", current_uid())),
-        }
     }
 
     fn in_dir(dir: PathBuf, fingerprint: &str) -> Place {

@@ -12,7 +12,6 @@ mod settings;
 mod suggest;
 
 pub use args::{Cli, GlobalArgs};
-pub use builtin::cache::events as cache_events;
 
 use args::BuiltinCommand;
 use clap::Parser;

@@ -15,7 +15,7 @@ pub use context::Context;
 pub use contexts::NewContext;
 pub use error::ConfigError;
 pub use file::{Config, PLUGIN_READABLE, PluginRead, display_value, edit, write_atomically};
-pub use paths::Paths;
+pub use paths::{Paths, agent_dir};
 pub use profile::AuthProfile;
 pub use scope::Scope;
 pub use sections::expand_home;

@@ -5,6 +5,15 @@
 use super::ConfigError;
 use std::path::{Path, PathBuf};
 
+/// The directory this process's user's agents live in (not made):
+/// `$XDG_RUNTIME_DIR/azlin`, else `azlin-<uid>` in the temporary directory.
+pub fn agent_dir() -> PathBuf {
+    match std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from) {
+        Some(runtime) if runtime.is_absolute() && runtime.is_dir() => runtime.join("azlin"),
+        _ => std::env::temp_dir().join(format!("azlin-{}", rustix::process::getuid().as_raw())),
+    }
+}
+
 /// The directories and files of one azlin user.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Paths {

@@ -1,6 +1,7 @@
 //! The runtime API: `run(command, arguments)` gives a stream of output events
 //! and an outcome, independent of how (or where) they are rendered.
 
+mod cache_report;
 pub mod events;
 mod outcome;
 mod protected;
@@ -8,6 +9,7 @@ mod request;
 mod resident;
 mod terminal;
 
+pub use cache_report::cache_report;
 pub use events::{Align, Answer, Column, Event, Progress, Value};
 pub use outcome::{EXIT_INTERRUPTED, EXIT_STOPPED, Failure, Outcome, Status, Stop};
 pub use request::{Arguments, Format, Invocation, RunRequest};

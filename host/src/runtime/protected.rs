@@ -1,8 +1,7 @@
 //! What no plugin may read or write on the user's machine, even when the
 //! user types it: azlin's own state and the keys SSH logs in with.
 
-use crate::agent::Place;
-use crate::config::{Config, Paths};
+use crate::config::{Config, Paths, agent_dir};
 use crate::plugin::local_paths::Protected;
 
 /// The private keys azlin may log in with when none is configured.
@@ -19,7 +18,7 @@ pub fn protected(paths: &Paths, config: &Config) -> Vec<Protected> {
         state(&paths.plugin_dir, "azlin's plugin directory"),
         state(&paths.cache_dir, "azlin's cache directory"),
         state(&paths.config_file, "azlin's configuration file"),
-        state(&Place::directory(), "the azlin agent's directory"),
+        state(&agent_dir(), "the azlin agent's directory"),
     ];
     if let Some(home) = dirs::home_dir() {
         // The default place too, when AZLIN_CONFIG_DIR points elsewhere.
