@@ -105,6 +105,10 @@ pub struct Runtime {
     catalog: Catalog,
     ticker: EpochTicker,
     loaded: Mutex<HashMap<String, Arc<Loaded>>>,
+    /// What a runtime that serves one run admitted while the command line
+    /// was parsed, used by that run instead of admitting the plugin again
+    /// (a resident runtime admits each run afresh: files change between runs).
+    kept: Mutex<Option<(String, Arc<Loaded>, Grant)>>,
     vetting: Vetting,
     /// Kept between runs when the runtime serves many (the agent).
     resident: Option<Resident>,
@@ -142,6 +146,7 @@ impl Runtime {
             catalog: Catalog::new(&paths.plugin_dir),
             ticker,
             loaded: Mutex::default(),
+            kept: Mutex::default(),
             vetting: Vetting::new(paths),
             resident,
         })
@@ -185,8 +190,14 @@ impl Runtime {
 
     /// Loads a catalog entry that vetting admits, reusing one loaded before
     /// with the same bytes.
+    /// A runtime serving one run keeps the admission for that run.
     pub async fn load_entry(&self, entry: &plugin::Entry) -> Result<Arc<Loaded>, LoadError> {
-        Ok(self.admit(entry).await?.0)
+        let (loaded, grant) = self.admit(entry).await?;
+        if self.resident.is_none() {
+            let kept = (entry.name.clone(), loaded.clone(), grant);
+            *self.kept.lock().expect("kept lock") = Some(kept);
+        }
+        Ok(loaded)
     }
 
     /// Vets a catalog entry, loads it, and grants what its imports need: the
@@ -196,7 +207,17 @@ impl Runtime {
         let admitted = self.vetting.admit(entry, &bytes)?;
         let loaded = self.compile(entry, bytes).await?;
         let grant = admitted.grant(&loaded.capabilities)?;
+        tracing::debug!("admitted plugin '{}'", entry.name);
         Ok((loaded, grant))
+    }
+
+    /// The admission of `command` kept from parsing its command line, once.
+    fn kept_admission(&self, command: &str) -> Option<(Arc<Loaded>, Grant)> {
+        let mut kept = self.kept.lock().expect("kept lock");
+        match kept.take() {
+            Some((name, loaded, grant)) if name == command => Some((loaded, grant)),
+            _ => None,
+        }
     }
 
     /// Loads bytes for review before they are approved (`plugin install`,
@@ -291,9 +312,12 @@ impl Runtime {
         cancel: &Notify,
     ) -> Outcome {
         let command = request.command.clone();
-        let admitted = match self.catalog.find(&command) {
-            Some(entry) => self.admit(&entry).await,
-            None => Err(LoadError::NotFound(command.clone())),
+        let admitted = match self.kept_admission(&command) {
+            Some(kept) => Ok(kept),
+            None => match self.catalog.find(&command) {
+                Some(entry) => self.admit(&entry).await,
+                None => Err(LoadError::NotFound(command.clone())),
+            },
         };
         let (loaded, grant) = match admitted {
             Ok(admitted) => admitted,

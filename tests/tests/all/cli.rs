@@ -158,3 +158,18 @@ fn the_builtin_doctor_runs_without_installing_anything() {
     assert_eq!(settings[0]["value"], "rg-dev");
     assert_eq!(settings[1]["value"], serde_json::Value::Null);
 }
+
+#[test]
+fn a_command_admits_its_plugin_once() {
+    // The first run parses its command line with the plugin loaded (no
+    // description is cached yet), the second with the cached description.
+    let env = Env::new();
+    for run in ["first", "second"] {
+        let output = env
+            .azlin(["doctor"])
+            .env("AZLIN_LOG", "azlin=debug")
+            .success();
+        let admissions = output.stderr.matches("admitted plugin 'doctor'").count();
+        assert_eq!(admissions, 1, "{run} run: {}", output.stderr);
+    }
+}
