@@ -18,22 +18,5 @@ pub use place::Place;
 pub use server::serve;
 pub use wire::Status;
 
-use std::time::Duration;
-
-/// `[agent]` in config.toml.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AgentSettings {
-    /// Run commands through the agent (else in-process, as `--no-agent`).
-    pub enabled: bool,
-    /// The agent exits after this long without a client.
-    pub idle_timeout: Duration,
-}
-
-impl Default for AgentSettings {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            idle_timeout: Duration::from_secs(600),
-        }
-    }
-}
+/// `[agent]` in config.toml, read by `config`.
+pub use crate::config::AgentSettings;

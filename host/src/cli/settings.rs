@@ -1,7 +1,7 @@
 //! Settings resolved from the command line, the environment and config.toml.
 
 use super::args::GlobalArgs;
-use crate::agent::AgentSettings;
+use crate::config::AgentSettings;
 use crate::config::{AuthProfile, Config, Paths};
 use crate::plugin::Limits;
 use crate::render::Style;

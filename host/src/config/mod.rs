@@ -18,5 +18,5 @@ pub use file::{Config, PLUGIN_READABLE, PluginRead, display_value, edit, write_a
 pub use paths::{Paths, agent_dir};
 pub use profile::AuthProfile;
 pub use scope::Scope;
-pub use sections::expand_home;
+pub use sections::{AgentSettings, expand_home};
 pub use session_names::{session_names, set_session_name};

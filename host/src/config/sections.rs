@@ -2,7 +2,6 @@
 //! `[plugin_limits]`, `[cache]`, `[ssh]` and `[agent]`.
 
 use super::{Config, ConfigError};
-use crate::agent::AgentSettings;
 use crate::cache::{Bounds, Operation, PLUGIN_QUOTA, Ttls};
 use crate::clock;
 use crate::plugin::Limits;
@@ -212,5 +211,23 @@ pub fn expand_home(path: &str, home: &Path) -> PathBuf {
     match path.strip_prefix("~/") {
         Some(rest) => home.join(rest),
         None => PathBuf::from(path),
+    }
+}
+
+/// `[agent]` in config.toml: how commands reach the background agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentSettings {
+    /// Run commands through the agent (else in-process, as `--no-agent`).
+    pub enabled: bool,
+    /// The agent exits after this long without a client.
+    pub idle_timeout: Duration,
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            idle_timeout: Duration::from_secs(600),
+        }
     }
 }

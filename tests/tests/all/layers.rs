@@ -29,7 +29,6 @@ const LAYERS: &[(&str, u8)] = &[
 
 /// Imports up the layers still there, each to be removed by issue 22.
 const KNOWN: &[(&str, &str)] = &[
-    ("config", "agent"),
     ("config", "cache"),
     ("config", "plugin"),
     ("config", "ssh"),
