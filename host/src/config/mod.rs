@@ -10,6 +10,7 @@ mod profile;
 mod scope;
 mod sections;
 mod session_names;
+mod ssh_settings;
 
 pub use context::Context;
 pub use contexts::NewContext;
@@ -20,3 +21,4 @@ pub use profile::AuthProfile;
 pub use scope::Scope;
 pub use sections::{AgentSettings, expand_home};
 pub use session_names::{session_names, set_session_name};
+pub use ssh_settings::SshSettings;

@@ -1,11 +1,10 @@
 //! azlin's own tables in `config.toml` (existing azlin ignores them):
 //! `[plugin_limits]`, `[cache]`, `[ssh]` and `[agent]`.
 
-use super::{Config, ConfigError};
+use super::{Config, ConfigError, SshSettings};
 use crate::cache::{Bounds, Operation, PLUGIN_QUOTA, Ttls};
 use crate::clock;
 use crate::plugin::Limits;
-use crate::ssh::SshSettings;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -14,7 +14,8 @@ mod sftp;
 mod shell;
 mod unreachable;
 
-pub use config::{Destination, SshSettings};
+pub use crate::config::SshSettings;
+pub use config::Destination;
 pub use error::{ErrorKind, SshError};
 pub use exec::{ExecOutput, ExecRequest};
 pub use limit::ConnectLimit;

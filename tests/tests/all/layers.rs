@@ -31,7 +31,6 @@ const LAYERS: &[(&str, u8)] = &[
 const KNOWN: &[(&str, &str)] = &[
     ("config", "cache"),
     ("config", "plugin"),
-    ("config", "ssh"),
     ("plugin", "render"),
     ("plugin", "runtime"),
 ];
