@@ -2,64 +2,9 @@
 //! always finds the same entry whatever order the caller named them in; a
 //! plugin's keys also carry the plugin's own name for the entry, verbatim.
 
+use super::Operation;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::time::Duration;
-
-/// What kind of answer an entry holds; each has its own time-to-live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Operation {
-    /// The VMs of a scope (model data: names, sizes, NIC ids, tags).
-    VmList,
-    /// Power states of a scope's VMs.
-    PowerState,
-    /// NICs and public IPs of a scope.
-    Ips,
-    /// Slow-changing metadata: VM sizes of a region, resource groups.
-    Metadata,
-    /// A plugin's own entries (`azlin:host/cache`).
-    Plugin,
-}
-
-impl Operation {
-    /// Every operation, in display order.
-    pub const ALL: [Operation; 5] = [
-        Operation::VmList,
-        Operation::PowerState,
-        Operation::Ips,
-        Operation::Metadata,
-        Operation::Plugin,
-    ];
-
-    /// Name in keys, stats and config: `vm_list`, `power_state`, …
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::VmList => "vm_list",
-            Operation::PowerState => "power_state",
-            Operation::Ips => "ips",
-            Operation::Metadata => "metadata",
-            Operation::Plugin => "plugin",
-        }
-    }
-
-    /// Time-to-live when the configuration does not set one.
-    pub fn default_ttl(self) -> Duration {
-        Duration::from_secs(match self {
-            Operation::VmList => 300,
-            Operation::PowerState => 60,
-            Operation::Ips => 600,
-            Operation::Metadata => 1800,
-            Operation::Plugin => 300,
-        })
-    }
-
-    /// The operation named `name`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|operation| operation.name() == name)
-    }
-}
 
 /// A request's identity in the cache.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

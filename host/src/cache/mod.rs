@@ -15,11 +15,11 @@ mod sharing;
 mod stats;
 mod store;
 
+pub use crate::config::{Bounds, Operation, PLUGIN_QUOTA, Ttls};
 pub use access::ApiCache;
 pub use error::CacheError;
 pub use journal::Journal;
-pub use key::{Key, Operation, Pattern};
-pub use scoped::PLUGIN_QUOTA;
+pub use key::{Key, Pattern};
 pub use sharing::{Holder, Server};
 pub use stats::OperationStats;
-pub use store::{Bounds, Cache, Ttls};
+pub use store::Cache;

@@ -6,10 +6,6 @@ use super::{Cache, CacheError, Key};
 use serde::Serialize;
 use std::time::Duration;
 
-/// Bytes of entries a plugin may keep when config.toml sets no
-/// `[cache] plugin_quota_mib`.
-pub const PLUGIN_QUOTA: u64 = 16 << 20;
-
 impl Cache {
     /// Stores `value` under the named `key` for `ttl`, unless the fresh
     /// entries of its scope would then take more than `quota` bytes (stored

@@ -4,7 +4,7 @@ use super::derived::Derived;
 use super::entry::{self, Header};
 use super::journal::Journal;
 use super::quota::Scopes;
-use super::{CacheError, Key, Operation, OperationStats, Pattern};
+use super::{Bounds, CacheError, Key, Operation, OperationStats, Pattern, Ttls};
 use crate::clock::now_ms;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -17,52 +17,6 @@ use std::time::{Duration, Instant};
 const BOUNDS_EVERY: u64 = 32;
 /// Pause between attempts to open a database another process holds.
 const LOCK_RETRY: Duration = Duration::from_millis(20);
-
-/// Time-to-live per operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ttls(BTreeMap<Operation, Duration>);
-
-impl Default for Ttls {
-    fn default() -> Self {
-        Self(
-            Operation::ALL
-                .into_iter()
-                .map(|operation| (operation, operation.default_ttl()))
-                .collect(),
-        )
-    }
-}
-
-impl Ttls {
-    /// Sets the time-to-live of `operation`.
-    pub fn set(&mut self, operation: Operation, ttl: Duration) {
-        self.0.insert(operation, ttl);
-    }
-
-    /// The time-to-live of `operation`.
-    pub fn get(&self, operation: Operation) -> Duration {
-        self.0
-            .get(&operation)
-            .copied()
-            .unwrap_or_else(|| operation.default_ttl())
-    }
-}
-
-/// Size bounds; past them, expired entries go first, then the oldest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bounds {
-    pub max_entries: u64,
-    pub max_bytes: u64,
-}
-
-impl Default for Bounds {
-    fn default() -> Self {
-        Self {
-            max_entries: 20_000,
-            max_bytes: 64 << 20,
-        }
-    }
-}
 
 /// The persistent cache. Reads never fail: a missing, expired, unreadable or
 /// old-schema entry is a miss.

@@ -1,10 +1,8 @@
 //! azlin's own tables in `config.toml` (existing azlin ignores them):
 //! `[plugin_limits]`, `[cache]`, `[ssh]` and `[agent]`.
 
-use super::{Config, ConfigError, SshSettings};
-use crate::cache::{Bounds, Operation, PLUGIN_QUOTA, Ttls};
+use super::{Bounds, Config, ConfigError, Limits, Operation, PLUGIN_QUOTA, SshSettings, Ttls};
 use crate::clock;
-use crate::plugin::Limits;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -2,36 +2,12 @@
 //! they are enforced: a resource limiter and a shared output budget (time is
 //! measured by [`super::meter`]).
 
+pub use crate::config::Limits;
 use crate::memory::Account;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use wasmtime::ResourceLimiter;
-
-/// Limits of one run of a plugin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Limits {
-    /// Linear memory the plugin may grow to, in bytes.
-    pub memory_bytes: usize,
-    /// Time the run may keep the host busy: the plugin's own code and the
-    /// host's work for it ([`super::meter::Meter`]).
-    pub cpu_time: Duration,
-    /// Time the run may last, waiting included.
-    pub wall_time: Duration,
-    /// Bytes of output (events and captured stdout/stderr) the plugin may emit.
-    pub output_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            memory_bytes: 256 << 20,
-            cpu_time: Duration::from_secs(30),
-            wall_time: Duration::from_secs(24 * 3600),
-            output_bytes: 64 << 20,
-        }
-    }
-}
 
 /// A limit the plugin ran into; raised as a trap, which ends the run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

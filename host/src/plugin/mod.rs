@@ -26,6 +26,7 @@ mod seal;
 pub(crate) mod spec;
 mod state;
 
+pub use crate::config::Limits;
 pub use bindings::types::{CommandInfo, OptionSpec, PositionalSpec, SubcommandSpec};
 pub use capabilities::Capability;
 pub use catalog::{Bytes, Catalog, Entry, Origin};
@@ -33,7 +34,7 @@ pub use engine::{EpochTicker, TICK, engine};
 pub use error::PluginError;
 pub use instance::{Ended, describe, run};
 pub use interfaces::linker;
-pub use limits::{LimitExceeded, Limits};
+pub use limits::LimitExceeded;
 pub use loader::{Loaded, Loader, PROVIDED};
 pub use precompiled::Precompiled;
 pub use scope::{Bound, Scope};
