@@ -8,6 +8,7 @@ pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod exchange;
 pub mod executor;
 pub mod memory;
 pub mod perf;

@@ -48,3 +48,12 @@ impl SshSettings {
         }
     }
 }
+
+impl super::Config {
+    /// `[ssh]` for the user running azlin, over the defaults of their home
+    /// directory; the error as the user reads it.
+    pub fn ssh_for_user(&self) -> Result<SshSettings, String> {
+        let home = dirs::home_dir().ok_or("cannot find the home directory (set HOME)")?;
+        self.ssh(&home).map_err(|error| error.to_string())
+    }
+}

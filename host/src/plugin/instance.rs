@@ -6,7 +6,7 @@ use super::bindings::types::{CommandInfo, ParsedArgs};
 use super::limits::{LimitExceeded, Limits};
 use super::meter::Meter;
 use super::state::{HostState, OutputClosed, RunContext, RunIo, limit_of};
-use crate::runtime::{Failure, Stop};
+use crate::exchange::{Failure, Stop};
 use std::future::Future;
 use std::sync::Arc;
 use wasmtime::{CallHook, Store, UpdateDeadline};
@@ -116,7 +116,7 @@ fn finish<T>(store: Store<HostState>, result: wasmtime::Result<T>) -> Ended<T> {
 /// Turns a trap into the reason the user is shown.
 fn classify(error: &wasmtime::Error, stderr: &str) -> Stop {
     if let Some(limit) = limit_of(error) {
-        return Stop::limit(&limit);
+        return Stop::Limit(limit.to_string());
     }
     if error.downcast_ref::<OutputClosed>().is_some() {
         return Stop::OutputClosed;

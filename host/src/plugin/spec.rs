@@ -5,7 +5,7 @@
 //! of bounded length without control or bidi characters.
 
 use super::bindings::types::{CommandInfo, OptionSpec, PositionalSpec};
-use crate::render::neutral;
+use crate::exchange::neutral;
 use std::collections::HashSet;
 
 /// The longest one-line summary, in characters.

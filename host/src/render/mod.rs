@@ -5,7 +5,7 @@
 mod delimited;
 mod grid;
 mod json;
-pub mod neutral;
+pub use crate::exchange::neutral;
 mod progress;
 mod prompt;
 pub use prompt::ask;

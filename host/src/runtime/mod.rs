@@ -2,22 +2,20 @@
 //! and an outcome, independent of how (or where) they are rendered.
 
 mod cache_report;
-pub mod events;
-mod outcome;
 mod protected;
 mod request;
 mod resident;
-mod terminal;
 
+pub use crate::exchange::{
+    Align, Answer, Column, EXIT_INTERRUPTED, EXIT_STOPPED, Event, Failure, Format, Invocation,
+    Outcome, Progress, Status, Stop, TerminalInput, TerminalOutput, Value, WindowSize, events,
+};
 pub use cache_report::cache_report;
-pub use events::{Align, Answer, Column, Event, Progress, Value};
-pub use outcome::{EXIT_INTERRUPTED, EXIT_STOPPED, Failure, Outcome, Status, Stop};
-pub use request::{Arguments, Format, Invocation, RunRequest};
+pub use request::{Arguments, RunRequest};
 pub use resident::{Resident, ResidentStats};
-pub use terminal::{TerminalInput, TerminalOutput, WindowSize};
 
 use crate::azure::Session;
-use crate::config::{Config, Paths};
+use crate::config::Paths;
 use crate::plugin::bindings::types::{ParsedArg, ParsedArgs};
 use crate::plugin::local_paths::LocalPaths;
 use crate::plugin::{
@@ -353,7 +351,10 @@ impl Runtime {
             .any(Capability::uses_ssh)
             .then(|| match &self.resident {
                 Some(resident) => resident.pool(&request.config),
-                None => ssh_settings(&request.config).map(|settings| Arc::new(Pool::new(settings))),
+                None => request
+                    .config
+                    .ssh_for_user()
+                    .map(|settings| Arc::new(Pool::new(settings))),
             });
         let context = Arc::new(RunContext {
             plugin: loaded.name.clone(),
@@ -396,11 +397,6 @@ impl Runtime {
 }
 
 /// The user's SSH settings, or why they cannot be used.
-pub(crate) fn ssh_settings(config: &Config) -> Result<crate::ssh::SshSettings, String> {
-    let home = dirs::home_dir().ok_or("cannot find the home directory (set HOME)")?;
-    config.ssh(&home).map_err(|error| error.to_string())
-}
-
 fn parsed_args(arguments: Arguments) -> ParsedArgs {
     ParsedArgs {
         subcommand: arguments.subcommand,

@@ -28,7 +28,7 @@ pub struct ResidentStats {
 impl Resident {
     /// The pool for `config`'s SSH settings, made on first use.
     pub(super) fn pool(&self, config: &Config) -> Result<Arc<Pool>, String> {
-        let settings = super::ssh_settings(config)?;
+        let settings = config.ssh_for_user()?;
         let key = format!("{settings:?}");
         let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
         Ok(pools

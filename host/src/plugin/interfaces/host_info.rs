@@ -2,10 +2,10 @@
 //! clock, and the settings plugins may read.
 
 use crate::config::{PLUGIN_READABLE, PluginRead};
+use crate::exchange::Format;
 use crate::plugin::bindings::host_info::{Host, InvocationInfo, OutputFormat};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::state::HostState;
-use crate::runtime::Format;
 
 impl Host for HostState {
     async fn host_version(&mut self) -> wasmtime::Result<String> {

@@ -1,11 +1,11 @@
 //! `azlin:host/output`: turns the plugin's output calls into run events,
 //! checking tables and records are well formed.
 
+use crate::exchange::Answer;
+use crate::exchange::events::{self, Event};
 use crate::plugin::bindings::output::{Align, Column, Host, Progress};
 use crate::plugin::bindings::types::{Error, Value};
 use crate::plugin::state::HostState;
-use crate::runtime::Answer;
-use crate::runtime::events::{self, Event};
 use std::collections::HashSet;
 
 impl Host for HostState {

@@ -2,11 +2,11 @@
 //! The keystrokes and output travel between the run's terminal channels
 //! and the pooled SSH channel here; the plugin only waits for the status.
 
+use crate::exchange::{Event, TerminalInput, TerminalOutput, WindowSize};
 use crate::plugin::bindings::remote::Target;
 use crate::plugin::bindings::terminal::{AttachOptions, Destination, Host};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::state::HostState;
-use crate::runtime::{Event, TerminalInput, TerminalOutput, WindowSize};
 use crate::ssh::{Pool, PtyRequest, ShellEnd, ShellInput, ShellIo, ShellRequest};
 use std::path::PathBuf;
 use std::sync::Arc;

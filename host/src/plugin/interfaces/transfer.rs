@@ -4,12 +4,12 @@
 //! complete, so a copy cut off midway leaves nothing under the final name.
 
 use super::remote::{Fleet, ssh_error};
+use crate::exchange::{Event, Progress};
 use crate::plugin::bindings::remote::Target;
 use crate::plugin::bindings::transfer::{Copied, CopyOptions, Machine, Place};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::local_paths::LocalPaths;
 use crate::plugin::state::{HostState, OutputSink};
-use crate::runtime::{Event, Progress};
 use crate::ssh::Sftp;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

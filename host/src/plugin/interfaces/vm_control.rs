@@ -139,8 +139,11 @@ impl HostState {
     fn creation(&self, vm: NewVm) -> Result<Creation, Error> {
         check_new_vm(&vm.name).map_err(Error::InvalidInput)?;
         image_reference(&vm.image).map_err(Error::InvalidInput)?;
-        let ssh =
-            crate::runtime::ssh_settings(&self.context.config).map_err(Error::InvalidInput)?;
+        let ssh = self
+            .context
+            .config
+            .ssh_for_user()
+            .map_err(Error::InvalidInput)?;
         let mut public = ssh.key.clone().into_os_string();
         public.push(".pub");
         let public = std::path::PathBuf::from(public);

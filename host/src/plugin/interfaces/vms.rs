@@ -4,10 +4,10 @@
 use super::azure_errors::to_wit;
 use crate::azure::models::PowerState as AzurePower;
 use crate::azure::{AzureError, Inventory, ListScope, Session, VmRecord, notes};
+use crate::exchange::Event;
 use crate::plugin::bindings::types::{Error, PowerState, Vm};
 use crate::plugin::bindings::vms::{Host, VmFilter};
 use crate::plugin::state::HostState;
-use crate::runtime::Event;
 use std::sync::Arc;
 
 impl Host for HostState {

@@ -1,6 +1,5 @@
 //! How a run ended, and the exit code that stands for it.
 
-use crate::plugin::LimitExceeded;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -33,13 +32,6 @@ pub enum Stop {
     Interrupted,
     /// The agent running it went away (it was killed, or crashed).
     AgentLost,
-}
-
-impl Stop {
-    /// A stop for a limit the plugin exceeded.
-    pub fn limit(limit: &LimitExceeded) -> Self {
-        Stop::Limit(limit.to_string())
-    }
 }
 
 impl fmt::Display for Stop {
