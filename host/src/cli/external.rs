@@ -58,7 +58,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
         }
     };
     let global = global.merged(GlobalArgs::from_arg_matches(&matches)?);
-    let settings = Settings::resolve(&global)?;
+    let settings = Settings::resolve_at(&global, paths.clone())?;
     let request = RunRequest {
         command: info.name.clone(),
         arguments: plugin_args::arguments(&info, &matches, &args),

@@ -25,7 +25,15 @@ pub struct Settings {
 impl Settings {
     /// Resolves `global`, reading the config file it names (or the default one).
     pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Self> {
-        let paths = Paths::resolve(global.config.clone())?;
+        Self::resolve_at(global, Paths::resolve(global.config.clone())?)
+    }
+
+    /// Resolves `global` for a user at `paths` already resolved, with the
+    /// config file `global` names, if it names one.
+    pub fn resolve_at(global: &GlobalArgs, mut paths: Paths) -> anyhow::Result<Self> {
+        if let Some(file) = &global.config {
+            paths.config_file = file.clone();
+        }
         let mut config = Config::load(&paths.config_file)?;
         if let Some(name) = &global.auth_profile {
             config = config.with_profile(AuthProfile::load(&paths.config_dir, name)?);
