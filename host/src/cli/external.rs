@@ -33,21 +33,23 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
     // A description cached for these bytes is enough to parse the command
     // line for the agent: no engine is started and no plugin loaded.
     let catalog = Catalog::new(&paths.plugin_dir);
-    let (runtime, info) = match description::cached(&catalog, &paths, &name) {
-        Some(info) => (None, info),
+    // Otherwise the plugin is admitted here, and a run in this process
+    // takes that admission rather than vetting the plugin again.
+    let (runtime, admitted, info) = match description::cached(&catalog, &paths, &name) {
+        Some(info) => (None, None, info),
         None => {
             let runtime = Runtime::new(&paths)?;
-            let loaded = match runtime.load(&name).await {
-                Ok(loaded) => loaded,
+            let (loaded, admitted) = match runtime.admit_named(&name).await {
+                Ok(admitted) => (admitted.0.clone(), Some(admitted)),
                 Err(LoadError::NotFound(_)) => {
                     match catalog_view::by_alias(&runtime, &name).await {
-                        Some(loaded) => loaded,
+                        Some(loaded) => (loaded, None),
                         None => return Ok(unknown_command(&runtime, &name).await),
                     }
                 }
                 Err(error) => return Err(error.into()),
             };
-            (Some(runtime), loaded.info.clone())
+            (Some(runtime), admitted, loaded.info.clone())
         }
     };
     let matches = match plugin_args::command(&info, &name).try_get_matches_from(&args) {
@@ -84,7 +86,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
         Some(runtime) => runtime,
         None => Runtime::new(&paths)?,
     };
-    present::run(runtime.run(request), &settings).await
+    present::run(runtime.run_admitted(request, admitted), &settings).await
 }
 
 /// `azlin help [COMMAND]`: the root help with every plugin, or a command's help.

@@ -54,6 +54,9 @@ pub enum LoadError {
     Refused(#[from] crate::policy::VettingError),
 }
 
+/// A plugin policy admitted, loaded, with what it was granted.
+pub type Admission = (Arc<Loaded>, Grant);
+
 /// A run in progress: its events, then its outcome.
 #[derive(Debug)]
 pub struct RunHandle {
@@ -103,10 +106,6 @@ pub struct Runtime {
     catalog: Catalog,
     ticker: EpochTicker,
     loaded: Mutex<HashMap<String, Arc<Loaded>>>,
-    /// What a runtime that serves one run admitted while the command line
-    /// was parsed, used by that run instead of admitting the plugin again
-    /// (a resident runtime admits each run afresh: files change between runs).
-    kept: Mutex<Option<(String, Arc<Loaded>, Grant)>>,
     vetting: Vetting,
     /// Kept between runs when the runtime serves many (the agent).
     resident: Option<Resident>,
@@ -144,7 +143,6 @@ impl Runtime {
             catalog: Catalog::new(&paths.plugin_dir),
             ticker,
             loaded: Mutex::default(),
-            kept: Mutex::default(),
             vetting: Vetting::new(paths),
             resident,
         })
@@ -174,11 +172,16 @@ impl Runtime {
 
     /// Loads the plugin for command `name`, reusing one loaded before.
     pub async fn load(&self, name: &str) -> Result<Arc<Loaded>, LoadError> {
+        Ok(self.admit_named(name).await?.0)
+    }
+
+    /// Admits the plugin for command `name` (see [`Runtime::admit`]).
+    pub async fn admit_named(&self, name: &str) -> Result<Admission, LoadError> {
         let entry = self
             .catalog
             .find(name)
             .ok_or_else(|| LoadError::NotFound(name.into()))?;
-        self.load_entry(&entry).await
+        self.admit(&entry).await
     }
 
     /// The files that decide which plugins may run.
@@ -188,34 +191,19 @@ impl Runtime {
 
     /// Loads a catalog entry that vetting admits, reusing one loaded before
     /// with the same bytes.
-    /// A runtime serving one run keeps the admission for that run.
     pub async fn load_entry(&self, entry: &plugin::Entry) -> Result<Arc<Loaded>, LoadError> {
-        let (loaded, grant) = self.admit(entry).await?;
-        if self.resident.is_none() {
-            let kept = (entry.name.clone(), loaded.clone(), grant);
-            *self.kept.lock().expect("kept lock") = Some(kept);
-        }
-        Ok(loaded)
+        Ok(self.admit(entry).await?.0)
     }
 
     /// Vets a catalog entry, loads it, and grants what its imports need: the
     /// bytes are checked before they are compiled, the imports after.
-    pub async fn admit(&self, entry: &plugin::Entry) -> Result<(Arc<Loaded>, Grant), LoadError> {
+    pub async fn admit(&self, entry: &plugin::Entry) -> Result<Admission, LoadError> {
         let bytes = entry.read()?;
         let admitted = self.vetting.admit(entry, &bytes)?;
         let loaded = self.compile(entry, bytes).await?;
         let grant = admitted.grant(&loaded.capabilities)?;
         tracing::debug!("admitted plugin '{}'", entry.name);
         Ok((loaded, grant))
-    }
-
-    /// The admission of `command` kept from parsing its command line, once.
-    fn kept_admission(&self, command: &str) -> Option<(Arc<Loaded>, Grant)> {
-        let mut kept = self.kept.lock().expect("kept lock");
-        match kept.take() {
-            Some((name, loaded, grant)) if name == command => Some((loaded, grant)),
-            _ => None,
-        }
     }
 
     /// Loads bytes for review before they are approved (`plugin install`,
@@ -260,6 +248,17 @@ impl Runtime {
 
     /// Starts a run; see [`RunHandle`].
     pub fn run(self: &Arc<Self>, request: RunRequest) -> RunHandle {
+        self.run_admitted(request, None)
+    }
+
+    /// Starts a run of a plugin the caller already admitted (parsing its
+    /// command line), so it is not read, hashed and vetted again; an
+    /// admission of another command is ignored.
+    pub fn run_admitted(
+        self: &Arc<Self>,
+        request: RunRequest,
+        admitted: Option<Admission>,
+    ) -> RunHandle {
         let (sender, events) = mpsc::channel(EVENT_BUFFER);
         let (answers, answered) = mpsc::channel(1);
         let (terminal, typed) = mpsc::channel(TERMINAL_BUFFER);
@@ -273,7 +272,7 @@ impl Runtime {
         let runtime = self.clone();
         let cancelled = cancel.clone();
         let outcome = tokio::spawn(async move {
-            let outcome = runtime.execute(request, io, &cancelled).await;
+            let outcome = runtime.execute(request, admitted, io, &cancelled).await;
             if outcome.status != Status::Success {
                 // Nobody may be rendering any more (a closed pipe): nothing to tell.
                 let _ = closing.send(Event::Failed).await;
@@ -290,10 +289,16 @@ impl Runtime {
     }
 
     /// Runs the request and adds what it measured to the performance counters.
-    async fn execute(&self, request: RunRequest, io: plugin::RunIo, cancel: &Notify) -> Outcome {
+    async fn execute(
+        &self,
+        request: RunRequest,
+        admitted: Option<Admission>,
+        io: plugin::RunIo,
+        cancel: &Notify,
+    ) -> Outcome {
         let started = std::time::Instant::now();
         let cache_dir = request.paths.cache_dir.clone();
-        let outcome = self.execute_measured(request, io, cancel).await;
+        let outcome = self.execute_measured(request, admitted, io, cancel).await;
         crate::perf::time(
             &format!("command {}", outcome.command),
             started.elapsed(),
@@ -306,12 +311,13 @@ impl Runtime {
     async fn execute_measured(
         &self,
         mut request: RunRequest,
+        admitted: Option<Admission>,
         io: plugin::RunIo,
         cancel: &Notify,
     ) -> Outcome {
         let command = request.command.clone();
-        let admitted = match self.kept_admission(&command) {
-            Some(kept) => Ok(kept),
+        let admitted = match admitted.filter(|(loaded, _)| loaded.name == command) {
+            Some(admitted) => Ok(admitted),
             None => match self.catalog.find(&command) {
                 Some(entry) => self.admit(&entry).await,
                 None => Err(LoadError::NotFound(command.clone())),
