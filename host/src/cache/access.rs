@@ -20,12 +20,6 @@ pub enum ApiCache {
     Held(Arc<Holder>),
 }
 
-impl From<Arc<Cache>> for ApiCache {
-    fn from(cache: Arc<Cache>) -> Self {
-        Self::Open(cache)
-    }
-}
-
 impl ApiCache {
     /// The cache when this process has it open.
     pub fn open(&self) -> Option<&Arc<Cache>> {
@@ -37,23 +31,26 @@ impl ApiCache {
 
     /// The fresh value under `key`, counting a hit or a miss.
     pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
+        Some(self.get_stamped(key)?.0)
+    }
+
+    /// The fresh value under `key` with the stamp its entry had before it
+    /// was read (see [`Cache::stamp`]), for [`ApiCache::remember`]; counts a
+    /// hit or a miss. Through a holder there is no stamp (nothing derived
+    /// is remembered there), so no second round trip is made for one.
+    pub fn get_stamped<T: DeserializeOwned>(&self, key: &Key) -> Option<(T, Option<u64>)> {
         match self {
-            Self::Open(cache) => cache.get(key),
+            Self::Open(cache) => {
+                let stamp = cache.stamp(key);
+                Some((cache.get(key)?, stamp))
+            }
             Self::Held(holder) => {
                 let found = holder
                     .get(key, &writer::<T>())
                     .and_then(|value| postcard::from_bytes(&value).ok());
                 crate::perf::lookup(key.operation.name(), found.is_some());
-                found
+                Some((found?, None))
             }
-        }
-    }
-
-    /// The stamp of the fresh entry under `key` (see [`Cache::stamp`]).
-    pub fn stamp(&self, key: &Key) -> Option<u64> {
-        match self {
-            Self::Open(cache) => cache.stamp(key),
-            Self::Held(holder) => holder.stamp(key),
         }
     }
 

@@ -337,11 +337,11 @@ impl Inventory {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, AzureError>>,
     {
-        if !refresh && let Some(cache) = &self.cache {
-            let stamp = cache.stamp(&key);
-            if let Some(hit) = cache.get(&key) {
-                return Ok((hit, stamp.map(|stamp| (key, stamp))));
-            }
+        if !refresh
+            && let Some(cache) = &self.cache
+            && let Some((hit, stamp)) = cache.get_stamped(&key)
+        {
+            return Ok((hit, stamp.map(|stamp| (key, stamp))));
         }
         let value = fetch().await?;
         if let Some(cache) = &self.cache

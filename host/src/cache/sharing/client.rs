@@ -73,14 +73,6 @@ impl Holder {
         }
     }
 
-    /// The stamp of the fresh entry under `key`.
-    pub fn stamp(&self, key: &Key) -> Option<u64> {
-        match self.call(&Call::Stamp { key: key.clone() }) {
-            Ok(Answer::Stamp(stamp)) => stamp,
-            _ => None,
-        }
-    }
-
     /// Stores an encoded value under `key` for `ttl`, within `quota` bytes
     /// of its scope when one is given.
     pub fn put(

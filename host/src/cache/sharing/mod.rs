@@ -35,7 +35,14 @@ mod tests {
         shared.put(&key, &vec![1u32, 2]).expect("stored");
         assert_eq!(cache.get::<Vec<u32>>(&key), Some(vec![1, 2]));
         assert_eq!(shared.get::<Vec<u32>>(&key), Some(vec![1, 2]));
-        assert_eq!(shared.stamp(&key), cache.stamp(&key));
+        let stamped = shared.get_stamped::<Vec<u32>>(&key);
+        assert_eq!(
+            stamped,
+            Some((vec![1, 2], None)),
+            "no stamp through a holder"
+        );
+        let local = ApiCache::Open(cache.clone()).get_stamped::<Vec<u32>>(&key);
+        assert_eq!(local, Some((vec![1, 2], cache.stamp(&key))));
         let pattern = Pattern::new(Operation::VmList, &[("subscription", "s")]);
         assert_eq!(shared.invalidate(&pattern).expect("dropped"), 1);
         assert_eq!(cache.get::<Vec<u32>>(&key), None);

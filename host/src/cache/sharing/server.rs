@@ -92,7 +92,6 @@ fn converse(mut stream: UnixStream, cache: &Weak<Cache>) {
 fn answer(cache: &Cache, call: Call) -> Answer {
     let done = match call {
         Call::Get { key, writer } => return Answer::Value(cache.get_encoded(&key, &writer)),
-        Call::Stamp { key } => return Answer::Stamp(cache.stamp(&key)),
         Call::Put {
             key,
             writer,

@@ -18,9 +18,6 @@ pub enum Call {
         key: Key,
         writer: String,
     },
-    Stamp {
-        key: Key,
-    },
     Put {
         key: Key,
         writer: String,
@@ -47,7 +44,6 @@ pub enum Call {
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Answer {
     Value(Option<Vec<u8>>),
-    Stamp(Option<u64>),
     Stored,
     Removed(u64),
     OverQuota { needed: u64, used: u64, quota: u64 },
