@@ -210,3 +210,35 @@ fn a_cache_held_by_another_process_is_unavailable_and_the_plugin_goes_on() {
     let line = said(&env, &["get", "k"]);
     assert!(line.starts_with("error unavailable: "), "{line}");
 }
+
+#[test]
+fn beside_the_agent_a_plugin_uses_its_cache_within_the_same_quota() {
+    // The agent holds the cache; a run in its own process reaches it through
+    // the agent (else it would find the cache unavailable) and is held to
+    // the same quota there.
+    let env = env();
+    env.write_config("[cache]\nplugin_quota_mib = 1\n");
+    let runtime = tempfile::tempdir().expect("a runtime dir");
+    let put_a = ["cache-user", "put", "a", "--size", "600000"];
+    let through_agent = env.azlin(put_a).through_agent(runtime.path()).output();
+    let found = said(&env, &["get", "a"]);
+    let refused = said(&env, &["put", "b", "--size", "600000"]);
+    let removed = said(&env, &["invalidate", "a"]);
+    let stored = said(&env, &["put", "b", "--size", "600000"]);
+    env.azlin(["agent", "stop"])
+        .through_agent(runtime.path())
+        .success();
+    assert_eq!(
+        through_agent.stdout.trim(),
+        "stored a",
+        "{}",
+        through_agent.stderr
+    );
+    assert!(found.starts_with("found a: "), "{found}");
+    assert!(
+        refused.starts_with("error access-denied: the plugin's cache quota is used up"),
+        "{refused}"
+    );
+    assert_eq!(removed, "removed 1");
+    assert_eq!(stored, "stored b");
+}
