@@ -2,6 +2,7 @@
 //! and runs each command as a sandboxed WebAssembly component.
 
 pub mod agent;
+pub mod atomic_file;
 pub mod azure;
 pub mod build;
 pub mod cache;

@@ -3,7 +3,7 @@
 //! `~/.azlin/active-context`, each write atomic, each name checked so it can
 //! only ever name a file inside `contexts/`.
 
-use super::file::{document, read_optional, write_atomically};
+use super::file::{document, read_optional};
 use super::{ConfigError, Context};
 use std::path::{Path, PathBuf};
 
@@ -256,7 +256,7 @@ pub(super) fn nearest(typed: &str, names: &[String]) -> Vec<String> {
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ConfigError> {
-    write_atomically(path, bytes).map_err(|source| ConfigError::Write {
+    crate::atomic_file::write(path, bytes).map_err(|source| ConfigError::Write {
         path: path.into(),
         source,
     })

@@ -172,7 +172,7 @@ pub(super) fn rewrite(
     let mut document = document(path)?;
     let changed = change(&mut document)?;
     if changed {
-        write_atomically(path, document.to_string().as_bytes()).map_err(|source| {
+        crate::atomic_file::write(path, document.to_string().as_bytes()).map_err(|source| {
             ConfigError::Write {
                 path: path.into(),
                 source,
@@ -229,18 +229,4 @@ fn typed(raw: &str) -> toml_edit::Value {
         "false" => false.into(),
         _ => raw.into(),
     }
-}
-
-/// Writes through a temporary file in the same directory, so a crash never
-/// leaves half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut file, bytes)?;
-    file.persist(path).map_err(|error| error.error)?;
-    Ok(())
 }

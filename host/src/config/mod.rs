@@ -18,7 +18,7 @@ pub use cache_settings::{Bounds, Operation, PLUGIN_QUOTA, Ttls};
 pub use context::Context;
 pub use contexts::NewContext;
 pub use error::ConfigError;
-pub use file::{Config, PLUGIN_READABLE, PluginRead, display_value, edit, write_atomically};
+pub use file::{Config, PLUGIN_READABLE, PluginRead, display_value, edit};
 pub use paths::{Paths, agent_dir};
 pub use plugin_limits::Limits;
 pub use profile::AuthProfile;

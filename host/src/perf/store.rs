@@ -40,7 +40,7 @@ impl Store {
         let mut stored = self.read_unlocked();
         stored.merge(tally);
         let json = serde_json::to_vec(&stored).expect("a tally serialises");
-        crate::config::write_atomically(&self.path, &json).map_err(|source| self.error(source))
+        crate::atomic_file::write(&self.path, &json).map_err(|source| self.error(source))
     }
 
     /// What is stored; unreadable counters are none (they are only statistics).

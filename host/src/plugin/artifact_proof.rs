@@ -82,7 +82,7 @@ fn purpose(engine: &str, component: &str) -> String {
 pub fn write(key: &HostKey, artifact: &Path, record: &Record) -> std::io::Result<()> {
     let payload = serde_json::to_vec(record).map_err(std::io::Error::other)?;
     let sealed = seal::seal(key, &purpose(&record.engine, &record.component), &payload);
-    crate::config::write_atomically(&path(artifact), &sealed)
+    crate::atomic_file::write(&path(artifact), &sealed)
 }
 
 /// The record for the artifact at `artifact`, if azlin sealed one for

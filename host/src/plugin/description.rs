@@ -39,7 +39,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     let json = serde_json::to_vec(info).map_err(std::io::Error::other)?;
     let sealed = seal::seal(key, &purpose(sha256), &json);
-    crate::config::write_atomically(&path(cache_dir, sha256), &sealed)
+    crate::atomic_file::write(&path(cache_dir, sha256), &sealed)
 }
 
 /// The description of command `name` (its own name, not an alias) if one

@@ -226,7 +226,7 @@ impl Precompiled {
             .mode(0o700)
             .create(&self.dir)?;
         let path = self.artifact(sha256);
-        crate::config::write_atomically(&path, artifact)?;
+        crate::atomic_file::write(&path, artifact)?;
         let (mut file, meta) = artifact_proof::open(&path).map_err(std::io::Error::other)?;
         let mut written = Vec::with_capacity(artifact.len());
         file.read_to_end(&mut written)?;

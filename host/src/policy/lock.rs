@@ -96,12 +96,12 @@ impl Lock {
             path: path.into(),
             message: error.to_string(),
         })?;
-        crate::config::write_atomically(path, format!("{HEADER}{body}").as_bytes()).map_err(
-            |source| VettingError::LockWrite {
+        crate::atomic_file::write(path, format!("{HEADER}{body}").as_bytes()).map_err(|source| {
+            VettingError::LockWrite {
                 path: path.into(),
                 source,
-            },
-        )
+            }
+        })
     }
 }
 

@@ -60,11 +60,9 @@ impl Command for List {
             .iter()
             .filter(|vm| vm.power_state == PowerState::Running)
             .count();
-        let hidden = if show_all {
-            0
-        } else {
-            vms.iter().filter(|vm| !is_up(vm)).count()
-        };
+        let (shown, hidden): (Vec<&Vm>, Vec<&Vm>) = vms
+            .iter()
+            .partition(|vm| show_all || azlin_sdk::vms::is_up(vm));
         let scripted = host::invocation().format != host::OutputFormat::Table;
         let layout = Layout {
             wide: args.flag("wide") || scripted,
@@ -76,7 +74,6 @@ impl Command for List {
             },
             latency: args.flag("with-latency"),
         };
-        let shown: Vec<&Vm> = vms.iter().filter(|vm| show_all || is_up(vm)).collect();
         let extras = extras::gather(&shown, layout.wanted, layout.latency);
         Table::begin("vms", columns(&layout))?.rows(
             shown
@@ -86,8 +83,9 @@ impl Command for List {
                 .collect(),
         )?;
         let mut footer = format!(
-            "Total: {} VMs | {running} running | {hidden} hidden",
-            vms.len()
+            "Total: {} VMs | {running} running | {} hidden",
+            vms.len(),
+            hidden.len()
         );
         if scripted {
             output::record("filters", filters(&filter, show_all))?;
@@ -97,11 +95,6 @@ impl Command for List {
         output::text(&footer);
         Ok(())
     }
-}
-
-/// Up, or on its way up: what `list` shows without `--all`.
-fn is_up(vm: &Vm) -> bool {
-    matches!(vm.power_state, PowerState::Running | PowerState::Starting)
 }
 
 fn parse_tag(tag: &str) -> (String, Option<String>) {

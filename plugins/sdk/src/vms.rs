@@ -27,6 +27,12 @@ pub fn in_scope(resource_group: Option<&str>, include_stopped: bool) -> VmFilter
     }
 }
 
+/// Up, or on its way up: the VMs the host keeps when a filter leaves
+/// `include_stopped` off, for a plugin that lists everything and splits itself.
+pub fn is_up(vm: &Vm) -> bool {
+    matches!(vm.power_state, PowerState::Running | PowerState::Starting)
+}
+
 /// The session name the user gave `vm` (`session_names` in config.toml).
 pub fn session_name(vm: &str) -> Option<String> {
     host::config(&format!("session_names.{vm}")).ok().flatten()

@@ -138,6 +138,12 @@ impl PowerState {
             _ => PowerState::Unknown,
         })
     }
+
+    /// Up, or on its way up: what a listing without stopped VMs keeps (the
+    /// SDK's `vms::is_up` is the same rule, for plugins that filter themselves).
+    pub fn is_up(self) -> bool {
+        matches!(self, PowerState::Running | PowerState::Starting)
+    }
 }
 
 impl InstanceView {

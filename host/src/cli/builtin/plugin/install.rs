@@ -179,7 +179,7 @@ fn place(source: &Path, target: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             )
         })?;
     }
-    crate::config::write_atomically(target, bytes)
+    crate::atomic_file::write(target, bytes)
         .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", target.display()))
 }
 
@@ -189,7 +189,7 @@ fn place_signature(source: &Path, target: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     match std::fs::read(source) {
-        Ok(bytes) => crate::config::write_atomically(target, &bytes)
+        Ok(bytes) => crate::atomic_file::write(target, &bytes)
             .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", target.display())),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             match std::fs::remove_file(target) {
