@@ -51,6 +51,7 @@ fn request(paths: &Paths) -> RunRequest {
         },
         config: Arc::new(Config::default()),
         paths: paths.clone(),
+        scope: Ok(Default::default()),
         limits: Default::default(),
     }
 }

@@ -5,7 +5,7 @@
 //! client of its own build, its replies are postcard, which both decode
 //! with the same types (a run's thousand rows cost a fraction of JSON's).
 
-use crate::config::{Config, Paths};
+use crate::config::{Config, Paths, RunScope};
 use crate::plugin::Limits;
 use crate::runtime::{
     Answer, Arguments, Event, Invocation, Outcome, ResidentStats, RunRequest, TerminalInput,
@@ -71,6 +71,7 @@ pub struct RunSpec {
     pub invocation: Invocation,
     pub config: Config,
     pub paths: Paths,
+    pub scope: RunScope,
     pub limits: Limits,
 }
 
@@ -82,6 +83,7 @@ impl From<RunRequest> for RunSpec {
             invocation: request.invocation,
             config: Arc::unwrap_or_clone(request.config),
             paths: request.paths,
+            scope: request.scope,
             limits: request.limits,
         }
     }
@@ -95,6 +97,7 @@ impl From<RunSpec> for RunRequest {
             invocation: spec.invocation,
             config: Arc::new(spec.config),
             paths: spec.paths,
+            scope: spec.scope,
             limits: spec.limits,
         }
     }

@@ -1,5 +1,7 @@
 //! Errors of the Azure layer, each naming what failed and how to fix it.
 
+use crate::config::{ConfigError, ScopeUnreadable};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Why an Azure request did not give an answer.
@@ -17,8 +19,15 @@ pub enum AzureError {
         "no subscription chosen\nhint: set subscription_id in the active context (~/.azlin/contexts/NAME.toml) or AZURE_SUBSCRIPTION_ID"
     )]
     NoSubscription,
-    #[error("{0}")]
-    Setup(String),
+    #[error(transparent)]
+    Scope(#[from] ScopeUnreadable),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The inventory failed to build earlier in this run; every call says why.
+    #[error(transparent)]
+    Unavailable(Arc<AzureError>),
+    #[error("Azure is not available while a plugin describes itself")]
+    Describing,
     #[error("Azure answered {status} {code}: {message}")]
     Arm {
         status: u16,

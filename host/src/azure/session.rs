@@ -5,7 +5,7 @@ use super::{
     ArmClient, AuthMethod, AzureError, Endpoint, Inventory, ListBounds, RetryPolicy, Tokens, Warm,
 };
 use crate::cache::{ApiCache, Cache, CacheError, Holder, Journal};
-use crate::config::{Config, Paths, Scope};
+use crate::config::{Config, Paths, RunScope};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -19,9 +19,9 @@ const CACHE_WAIT: Duration = Duration::from_millis(300);
 pub struct Session {
     paths: Paths,
     config: Arc<Config>,
-    /// The active context and config defaults, read once per run.
-    scope: OnceLock<Result<Scope, String>>,
-    inventory: OnceCell<Result<Arc<Inventory>, String>>,
+    /// The subscription, resource group and context, resolved where the run began.
+    scope: RunScope,
+    inventory: OnceCell<Result<Arc<Inventory>, Arc<AzureError>>>,
     /// The cache being opened in the background (see [`Session::prepare`]).
     opening: Mutex<Option<JoinHandle<Option<ApiCache>>>>,
     /// The cache once reached (or found unusable): sled admits one opening
@@ -32,12 +32,13 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session for the user at `paths` with `config`; nothing happens yet.
-    pub fn new(paths: Paths, config: Arc<Config>) -> Self {
+    /// A session for the user at `paths` with `config`, in `scope`; nothing
+    /// happens yet.
+    pub fn new(paths: Paths, config: Arc<Config>, scope: RunScope) -> Self {
         Self {
             paths,
             config,
-            scope: OnceLock::new(),
+            scope,
             inventory: OnceCell::new(),
             opening: Mutex::new(None),
             cache: OnceLock::new(),
@@ -47,10 +48,10 @@ impl Session {
 
     /// A session that takes its ARM client and cache from `warm`, and
     /// leaves there the ones it makes, for the runs after it.
-    pub fn warm(paths: Paths, config: Arc<Config>, warm: Arc<Warm>) -> Self {
+    pub fn warm(paths: Paths, config: Arc<Config>, scope: RunScope, warm: Arc<Warm>) -> Self {
         Self {
             warm: Some(warm),
-            ..Self::new(paths, config)
+            ..Self::new(paths, config, scope)
         }
     }
 
@@ -73,33 +74,20 @@ impl Session {
     /// The resource group commands fall back on: the active context's, then
     /// config.toml's `default_resource_group`.
     pub fn default_resource_group(&self) -> Result<Option<String>, AzureError> {
-        self.scope().map(|scope| scope.resource_group)
-    }
-
-    fn scope(&self) -> Result<Scope, AzureError> {
-        self.scope
-            .get_or_init(|| {
-                Scope::resolve(&self.paths, &self.config).map_err(|error| error.to_string())
-            })
-            .clone()
-            .map_err(AzureError::Setup)
+        Ok(self.scope.clone()?.resource_group)
     }
 
     /// The inventory, built once: scope, endpoint, credentials, cache.
     pub async fn inventory(&self) -> Result<Arc<Inventory>, AzureError> {
         let built = self
             .inventory
-            .get_or_init(|| async {
-                self.build()
-                    .map(Arc::new)
-                    .map_err(|error| error.to_string())
-            })
+            .get_or_init(|| async { self.build().map(Arc::new).map_err(Arc::new) })
             .await;
-        built.clone().map_err(AzureError::Setup)
+        built.clone().map_err(AzureError::Unavailable)
     }
 
     fn build(&self) -> Result<Inventory, AzureError> {
-        let scope = self.scope()?;
+        let scope = self.scope.clone()?;
         let subscription = scope
             .subscription
             .clone()
@@ -111,10 +99,7 @@ impl Session {
             .ok_or(AzureError::NoSubscription)?;
         let endpoint = Endpoint::resolve(self.config.string("arm_endpoint"))?;
         let method = AuthMethod::parse(self.config.string("auth_method"))?;
-        let (pages, time) = self
-            .config
-            .arm_list()
-            .map_err(|error| AzureError::Setup(error.to_string()))?;
+        let (pages, time) = self.config.arm_list()?;
         let defaults = ListBounds::default();
         let bounds = ListBounds {
             max_pages: pages.unwrap_or(defaults.max_pages),

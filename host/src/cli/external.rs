@@ -5,7 +5,7 @@ use super::args::GlobalArgs;
 use super::settings::Settings;
 use super::{catalog_view, plugin_args, present, suggest};
 use crate::agent;
-use crate::config::Paths;
+use crate::config::{Paths, Scope};
 use crate::plugin::{Catalog, description};
 use crate::render;
 use crate::runtime::{LoadError, RunRequest, Runtime};
@@ -67,6 +67,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
         invocation: settings.invocation(&name),
         config: settings.config.clone(),
         paths: settings.paths.clone(),
+        scope: Scope::for_run(&settings.paths, &settings.config),
         limits: settings.limits,
     };
     if settings.agent.enabled {

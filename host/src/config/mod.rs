@@ -22,7 +22,7 @@ pub use file::{Config, PLUGIN_READABLE, PluginRead, display_value, edit};
 pub use paths::{Paths, agent_dir};
 pub use plugin_limits::Limits;
 pub use profile::AuthProfile;
-pub use scope::Scope;
+pub use scope::{RunScope, Scope, ScopeUnreadable};
 pub use sections::{AgentSettings, expand_home};
 pub use session_names::{session_names, set_session_name};
 pub use ssh_settings::SshSettings;

@@ -3,9 +3,26 @@
 //! profile chosen with `--auth-profile` pins the subscription and tenant.
 
 use super::{Config, ConfigError, Context, Paths};
+use serde::{Deserialize, Serialize};
+
+/// The scope of one run, resolved once where the run starts: a broken
+/// context fails only the runs that need the scope, with the file's own error.
+pub type RunScope = Result<Scope, ScopeUnreadable>;
+
+/// Why the scope could not be resolved (the config error's message, kept so
+/// the run can travel to the agent).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("{0}")]
+pub struct ScopeUnreadable(String);
+
+impl From<ConfigError> for ScopeUnreadable {
+    fn from(error: ConfigError) -> Self {
+        Self(error.to_string())
+    }
+}
 
 /// The defaults a command falls back on.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
     /// The active context's name, if any.
     pub context: Option<String>,
@@ -16,6 +33,11 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The scope of a run for the user at `paths` with `config`.
+    pub fn for_run(paths: &Paths, config: &Config) -> RunScope {
+        Ok(Self::resolve(paths, config)?)
+    }
+
     /// Resolves the defaults of the user at `paths` with `config`.
     pub fn resolve(paths: &Paths, config: &Config) -> Result<Self, ConfigError> {
         let active = Context::active(&paths.config_dir)?;

@@ -5,7 +5,7 @@
 use super::{Align, Column, Event, Runtime, Value};
 use crate::azure::Session;
 use crate::cache::{Cache, CacheError, Operation};
-use crate::config::{Config, Paths};
+use crate::config::{Config, Paths, Scope};
 use std::sync::Arc;
 
 impl Runtime {
@@ -17,7 +17,9 @@ impl Runtime {
         config: Arc<Config>,
         clear: bool,
     ) -> Result<Vec<Event>, String> {
-        let session = Session::warm(paths, config, self.warm().unwrap_or_default());
+        // The report reads the cache alone, so it needs no scope.
+        let scope = Ok(Scope::default());
+        let session = Session::warm(paths, config, scope, self.warm().unwrap_or_default());
         match session.api_cache().as_ref().and_then(|cache| cache.open()) {
             Some(cache) => cache_report(cache, clear).map_err(|error| error.to_string()),
             None => Err("the API cache could not be opened; see the agent's log".into()),

@@ -344,9 +344,10 @@ impl Runtime {
             Some(resident) => Session::warm(
                 request.paths,
                 request.config.clone(),
+                request.scope,
                 resident.azure.clone(),
             ),
-            None => Session::new(request.paths, request.config.clone()),
+            None => Session::new(request.paths, request.config.clone(), request.scope),
         });
         if loaded.capabilities.iter().any(Capability::uses_api_cache) {
             azure.prepare();

@@ -1,7 +1,7 @@
 //! What a run is asked to do: the command, its parsed arguments, and facts
 //! about the invocation the plugin may read.
 
-use crate::config::{Config, Paths};
+use crate::config::{Config, Paths, RunScope};
 use crate::exchange::Invocation;
 use crate::plugin::Limits;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,8 @@ pub struct RunRequest {
     pub config: Arc<Config>,
     /// The user's directories (contexts, cache).
     pub paths: Paths,
+    /// Subscription, resource group and context, resolved where the run began.
+    pub scope: RunScope,
     /// Limits this run is held to.
     pub limits: Limits,
 }

@@ -1,7 +1,7 @@
 //! Hostile plugins: each is stopped by its own limit with its own message,
 //! and the host keeps working afterwards.
 
-use azlin::config::Config;
+use azlin::config::{Config, Scope};
 use azlin::runtime::{Arguments, Format, Invocation, RunRequest, Runtime, Status, Stop};
 use azlin_tests::{Env, Output, Via, fixtures};
 use std::sync::Arc;
@@ -189,6 +189,7 @@ async fn run(runtime: &Arc<Runtime>, env: &Env, command: &str) -> (Status, usize
             verbosity: 0,
             cwd: None,
         },
+        scope: Scope::for_run(&env.paths(), &config),
         config: Arc::new(config),
         paths: env.paths(),
         limits,

@@ -6,7 +6,11 @@ use crate::plugin::bindings::types::Error;
 
 /// The plugin-facing error for an Azure failure.
 pub fn to_wit(error: AzureError) -> Error {
-    match &error {
+    seen(&error)
+}
+
+fn seen(error: &AzureError) -> Error {
+    match error {
         AzureError::Arm { status: 404, .. } => Error::NotFound(error.to_string()),
         AzureError::Arm {
             status: 401 | 403, ..
@@ -24,6 +28,9 @@ pub fn to_wit(error: AzureError) -> Error {
         AzureError::Endpoint { .. }
         | AzureError::AuthMethod(_)
         | AzureError::NoSubscription
-        | AzureError::Setup(_) => Error::Remote(error.to_string()),
+        | AzureError::Scope(_)
+        | AzureError::Config(_)
+        | AzureError::Describing => Error::Remote(error.to_string()),
+        AzureError::Unavailable(earlier) => seen(earlier),
     }
 }

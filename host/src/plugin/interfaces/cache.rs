@@ -163,7 +163,13 @@ mod tests {
     fn run_of(plugin: &str, root: &std::path::Path, config: &str, warm: &Arc<Warm>) -> HostState {
         let (paths, config) = paths(root, config);
         let mut context = RunContext::describing(plugin);
-        context.azure = Some(Arc::new(Session::warm(paths, config.clone(), warm.clone())));
+        let scope = Ok(Default::default());
+        context.azure = Some(Arc::new(Session::warm(
+            paths,
+            config.clone(),
+            scope,
+            warm.clone(),
+        )));
         context.config = config;
         HostState::new(&Limits::default(), Arc::new(context), None)
     }

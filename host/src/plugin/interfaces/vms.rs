@@ -55,9 +55,7 @@ impl Host for HostState {
         let in_scope = &self.context.scope;
         let wanted = |record: &VmRecord| {
             in_scope.contains_group(&record.resource_group)
-                && (filter.include_stopped
-                    || record.power_state == AzurePower::Running
-                    || record.power_state == AzurePower::Starting)
+                && (filter.include_stopped || record.power_state.is_up())
                 && pattern
                     .as_ref()
                     .is_none_or(|pattern| pattern.matches(&record.name))
@@ -107,9 +105,7 @@ impl Host for HostState {
 pub(crate) async fn inventory(session: Option<Arc<Session>>) -> Result<Arc<Inventory>, AzureError> {
     match session {
         Some(session) => session.inventory().await,
-        None => Err(AzureError::Setup(
-            "Azure is not available while a plugin describes itself".into(),
-        )),
+        None => Err(AzureError::Describing),
     }
 }
 
