@@ -11,11 +11,7 @@ include!("src/plugin/engine_config.rs");
 fn main() {
     let root = azlin_plugin_build::workspace_root();
     let plugins = root.join("plugins");
-    let packages: Vec<String> =
-        azlin_plugin_build::packages_in(&plugins, "azlin-plugin-", &["sdk", "build"])
-            .into_iter()
-            .filter(|package| !package.starts_with("azlin-plugin-fixture-"))
-            .collect();
+    let packages = azlin_plugin_build::packages_in(&plugins, "azlin-plugin-", &["sdk"]);
     let dirs: Vec<PathBuf> = packages
         .iter()
         .map(|package| plugins.join(package.trim_start_matches("azlin-plugin-")))

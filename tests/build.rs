@@ -1,4 +1,4 @@
-//! Builds the fixture plugins (`plugins/fixture-*`) and the out-of-tree
+//! Builds the fixture plugins (`tests/fixtures/plugins/*`) and the out-of-tree
 //! example plugin (`examples/disk-usage`), and exposes their paths as
 //! constants in `fixtures.rs`.
 
@@ -7,14 +7,11 @@ use std::path::PathBuf;
 
 fn main() {
     let root = azlin_plugin_build::workspace_root();
-    let plugins = root.join("plugins");
-    let packages: Vec<String> = azlin_plugin_build::packages_in(&plugins, "", &[])
-        .into_iter()
-        .filter(|package| package.starts_with("fixture-"))
-        .collect();
+    let plugins = root.join("tests/fixtures/plugins");
+    let packages = azlin_plugin_build::packages_in(&plugins, "fixture-", &[]);
     let dirs: Vec<PathBuf> = packages
         .iter()
-        .map(|package| plugins.join(package))
+        .map(|package| plugins.join(package.trim_start_matches("fixture-")))
         .collect();
     let mut built = azlin_plugin_build::build(&packages, &dirs);
     built.push(azlin_plugin_build::build_out_of_tree(

@@ -8,7 +8,7 @@
 use azlin_tests::{Env, Output, Run, fixtures};
 use std::path::Path;
 
-/// What the garbler writes (see `plugins/fixture-garbler`).
+/// What the garbler writes (see `tests/fixtures/plugins/garbler`).
 const PAYLOAD: &str =
     "T\x1b]0;owned\x07 A\x1b[?1049h C\x1b]52;c;ZWNobyBvd25lZA==\x07 S\u{9b}2J B\u{202e}gnp.exe";
 /// The same, as the user sees it.

@@ -44,7 +44,7 @@ fn a_panicking_plugin_reports_its_panic_message() {
         fixtures::PANIC,
         "panic",
         &[],
-        "error: plugin 'panic' panicked: the fixture gave up on purpose (at plugins/fixture-panic/src/lib.rs:",
+        "error: plugin 'panic' panicked: the fixture gave up on purpose (at tests/fixtures/plugins/panic/src/lib.rs:",
     ) {
         assert_eq!(output.stdout, "about to panic\n");
     }
