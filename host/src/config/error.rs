@@ -37,6 +37,8 @@ pub enum ConfigError {
     },
     #[error("no home directory found: set AZLIN_CONFIG_DIR, or pass --config PATH")]
     NoHome,
+    #[error("cannot find the home directory, where the SSH key and known_hosts live (set HOME)")]
+    NoHomeForSsh,
     #[error("'{name}' is not a valid {what} name: {why}")]
     Name {
         what: &'static str,

@@ -1,6 +1,7 @@
 //! `[ssh]` in config.toml as the SSH pool takes it: how it connects,
 //! authenticates and keeps connections.
 
+use super::ConfigError;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -52,8 +53,8 @@ impl SshSettings {
 impl super::Config {
     /// `[ssh]` for the user running azlin, over the defaults of their home
     /// directory; the error as the user reads it.
-    pub fn ssh_for_user(&self) -> Result<SshSettings, String> {
-        let home = dirs::home_dir().ok_or("cannot find the home directory (set HOME)")?;
-        self.ssh(&home).map_err(|error| error.to_string())
+    pub fn ssh_for_user(&self) -> Result<SshSettings, ConfigError> {
+        let home = dirs::home_dir().ok_or(ConfigError::NoHomeForSsh)?;
+        self.ssh(&home)
     }
 }

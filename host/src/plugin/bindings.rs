@@ -8,6 +8,7 @@ wasmtime::component::bindgen!({
     exports: { default: async },
     additional_derives: [serde::Serialize, serde::Deserialize],
     with: { "azlin:host/remote.batch": super::interfaces::remote::Batch },
+    trappable_error_type: { "azlin:host/types.error" => super::interfaces::HostError },
 });
 
 pub use self::azlin::host::{
@@ -26,6 +27,7 @@ pub mod v0_1 {
             "azlin:host/types": crate::plugin::bindings::types,
             "azlin:host/remote.batch": crate::plugin::interfaces::remote::Batch,
         },
+        trappable_error_type: { "azlin:host/types.error" => crate::plugin::interfaces::HostError },
     });
 
     pub use self::azlin::host::{cache, host_info, output, remote, vm_control, vms};

@@ -8,7 +8,7 @@ use super::log::LogPipe;
 use super::meter::Meter;
 use super::scope::Scope;
 use crate::azure::Session;
-use crate::config::{Config, Paths};
+use crate::config::{Config, ConfigError, Paths};
 use crate::exchange::{Answer, Event, Format, Invocation, TerminalInput};
 use crate::memory::Account;
 use crate::ssh::Pool;
@@ -40,7 +40,7 @@ pub struct RunContext {
     pub azure: Option<Arc<Session>>,
     /// The SSH pool for this run, or why the SSH settings are unusable;
     /// `None` while describing and for plugins without `ssh-exec`.
-    pub ssh: Option<Result<Arc<Pool>, String>>,
+    pub ssh: Option<Result<Arc<Pool>, Arc<ConfigError>>>,
     /// Resource groups and fan-out size the plugin's policy allows.
     pub scope: Scope,
     /// The local paths the user typed for this run: all a plugin may touch.

@@ -361,7 +361,8 @@ impl Runtime {
                 None => request
                     .config
                     .ssh_for_user()
-                    .map(|settings| Arc::new(Pool::new(settings))),
+                    .map(|settings| Arc::new(Pool::new(settings)))
+                    .map_err(Arc::new),
             });
         let context = Arc::new(RunContext {
             plugin: loaded.name.clone(),

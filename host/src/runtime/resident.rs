@@ -3,7 +3,7 @@
 //! clients and caches.
 
 use crate::azure::Warm;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::ssh::Pool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -27,8 +27,8 @@ pub struct ResidentStats {
 
 impl Resident {
     /// The pool for `config`'s SSH settings, made on first use.
-    pub(super) fn pool(&self, config: &Config) -> Result<Arc<Pool>, String> {
-        let settings = config.ssh_for_user()?;
+    pub(super) fn pool(&self, config: &Config) -> Result<Arc<Pool>, Arc<ConfigError>> {
+        let settings = config.ssh_for_user().map_err(Arc::new)?;
         let key = format!("{settings:?}");
         let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
         Ok(pools

@@ -1,6 +1,7 @@
 //! `azlin:host/cache`: a plugin's own entries, kept in the API cache under the
 //! plugin's name and held to a quota of bytes per plugin.
 
+use super::HostError;
 use crate::azure::Session;
 use crate::cache::{ApiCache, CacheError, Key};
 use crate::plugin::bindings::cache::Host;
@@ -16,10 +17,8 @@ const MAX_KEY: usize = 256;
 const MAX_VALUE: usize = 1 << 20;
 
 impl Host for HostState {
-    async fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, Error>> {
-        if let Err(error) = check_key(&key) {
-            return Ok(Err(error));
-        }
+    async fn get(&mut self, key: String) -> Result<Option<Vec<u8>>, HostError> {
+        check_key(&key)?;
         let key = Key::plugin(self.cache_owner(), &key);
         on_cache(self.azure(), self.meter.clone(), move |cache| {
             Ok(cache.get::<Vec<u8>>(&key))
@@ -32,24 +31,21 @@ impl Host for HostState {
         key: String,
         value: Vec<u8>,
         ttl_seconds: u32,
-    ) -> wasmtime::Result<Result<(), Error>> {
-        if let Err(error) = check_key(&key) {
-            return Ok(Err(error));
-        }
+    ) -> Result<(), HostError> {
+        check_key(&key)?;
         if ttl_seconds == 0 {
-            return Ok(Err(Error::InvalidInput(
-                "the TTL must be at least 1 second".into(),
-            )));
+            return Err(Error::InvalidInput("the TTL must be at least 1 second".into()).into());
         }
         if value.len() > MAX_VALUE {
-            return Ok(Err(Error::InvalidInput(format!(
+            return Err(Error::InvalidInput(format!(
                 "the value has {} bytes; an entry holds at most {MAX_VALUE} (1 MiB)",
                 value.len()
-            ))));
+            ))
+            .into());
         }
         let quota = match self.context.config.plugin_cache_quota() {
             Ok(quota) => quota,
-            Err(error) => return Ok(Err(Error::Unavailable(error.to_string()))),
+            Err(error) => return Err(Error::Unavailable(error.to_string()).into()),
         };
         let key = Key::plugin(self.cache_owner(), &key);
         let ttl = Duration::from_secs(ttl_seconds.into());
@@ -66,7 +62,7 @@ impl Host for HostState {
         .await
     }
 
-    async fn invalidate(&mut self, prefix: String) -> wasmtime::Result<Result<u32, Error>> {
+    async fn invalidate(&mut self, prefix: String) -> Result<u32, HostError> {
         let scope = Key::plugin(self.cache_owner(), "");
         on_cache(self.azure(), self.meter.clone(), move |cache| {
             cache
@@ -109,14 +105,14 @@ async fn on_cache<T: Send + 'static>(
     session: Option<Arc<Session>>,
     meter: Arc<Meter>,
     work: impl FnOnce(&ApiCache) -> Result<T, Error> + Send + 'static,
-) -> wasmtime::Result<Result<T, Error>> {
+) -> Result<T, HostError> {
     let done = tokio::task::spawn_blocking(move || {
         let started = std::time::Instant::now();
         let done = on_cache_now(session, work);
         meter.charge(started.elapsed());
         done
     });
-    Ok(done.await?)
+    Ok(done.await.map_err(wasmtime::Error::from)??)
 }
 
 /// [`on_cache`]'s work, on the calling thread.
@@ -175,12 +171,12 @@ mod tests {
     }
 
     /// What the plugin sees of a host call that did not trap.
-    fn seen<T>(call: wasmtime::Result<Result<T, Error>>) -> Result<T, Error> {
-        call.expect("no trap")
+    fn seen<T>(call: Result<T, HostError>) -> Result<T, Error> {
+        call.map_err(|error| error.into_answer().expect("no trap"))
     }
 
     /// Whether a host call answered `invalid-input`.
-    fn invalid<T>(call: wasmtime::Result<Result<T, Error>>) -> bool {
+    fn invalid<T>(call: Result<T, HostError>) -> bool {
         matches!(seen(call), Err(Error::InvalidInput(_)))
     }
 

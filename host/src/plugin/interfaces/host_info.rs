@@ -1,6 +1,7 @@
 //! `azlin:host/host-info`: the host's version, the run's invocation, the
 //! clock, and the settings plugins may read.
 
+use super::HostError;
 use crate::config::{PLUGIN_READABLE, PluginRead};
 use crate::exchange::Format;
 use crate::plugin::bindings::host_info::{Host, InvocationInfo, OutputFormat};
@@ -33,10 +34,7 @@ impl Host for HostState {
         Ok(crate::clock::now_ms())
     }
 
-    async fn config_value(
-        &mut self,
-        key: String,
-    ) -> wasmtime::Result<Result<Option<String>, Error>> {
+    async fn config_value(&mut self, key: String) -> Result<Option<String>, HostError> {
         Ok(self
             .context
             .config
@@ -49,6 +47,6 @@ impl Host for HostState {
                 PluginRead::Invalid(why) => {
                     Error::InvalidInput(format!("setting key '{key}': {why}"))
                 }
-            }))
+            })?)
     }
 }

@@ -3,6 +3,7 @@
 
 mod azure_errors;
 mod cache;
+mod host_error;
 mod host_info;
 mod output;
 pub(crate) mod refreshes;
@@ -22,6 +23,7 @@ use super::bindings::{
     types as types_wit, vm_control as vm_control_wit, vms as vms_wit,
 };
 use super::state::HostState;
+pub use host_error::HostError;
 use std::path::PathBuf;
 use wasmtime::component::{HasSelf, Linker};
 

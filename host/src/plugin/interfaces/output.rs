@@ -1,6 +1,7 @@
 //! `azlin:host/output`: turns the plugin's output calls into run events,
 //! checking tables and records are well formed.
 
+use super::HostError;
 use crate::exchange::Answer;
 use crate::exchange::events::{self, Event};
 use crate::plugin::bindings::output::{Align, Column, Host, Progress};
@@ -9,64 +10,53 @@ use crate::plugin::state::HostState;
 use std::collections::HashSet;
 
 impl Host for HostState {
-    async fn begin_table(
-        &mut self,
-        name: String,
-        columns: Vec<Column>,
-    ) -> wasmtime::Result<Result<(), Error>> {
-        if let Err(error) = self.claim_name(&name) {
-            return Ok(Err(error));
-        }
+    async fn begin_table(&mut self, name: String, columns: Vec<Column>) -> Result<(), HostError> {
+        self.claim_name(&name)?;
         if columns.is_empty() {
-            return Ok(Err(invalid(format!("table '{name}' has no columns"))));
+            return Err(invalid(format!("table '{name}' has no columns")).into());
         }
         let mut keys = HashSet::new();
         if let Some(column) = columns
             .iter()
             .find(|column| !keys.insert(column.key.as_str()))
         {
-            return Ok(Err(invalid(format!(
+            return Err(invalid(format!(
                 "table '{name}' has two columns with key '{}'",
                 column.key
-            ))));
+            ))
+            .into());
         }
         self.output.table_width = Some(columns.len());
         let columns = columns.into_iter().map(column).collect();
         self.output
             .send(events::Event::Table { name, columns })
             .await?;
-        Ok(Ok(()))
+        Ok(())
     }
 
-    async fn row(&mut self, cells: Vec<Value>) -> wasmtime::Result<Result<(), Error>> {
+    async fn row(&mut self, cells: Vec<Value>) -> Result<(), HostError> {
         self.rows(vec![cells]).await
     }
 
-    async fn rows(&mut self, rows: Vec<Vec<Value>>) -> wasmtime::Result<Result<(), Error>> {
+    async fn rows(&mut self, rows: Vec<Vec<Value>>) -> Result<(), HostError> {
         for cells in rows {
-            if let Err(error) = self.fits_table(&cells) {
-                return Ok(Err(error));
-            }
+            self.fits_table(&cells)?;
             self.output
                 .send(events::Event::Row(cells.into_iter().map(value).collect()))
                 .await?;
         }
-        Ok(Ok(()))
+        Ok(())
     }
 
     async fn record(
         &mut self,
         name: String,
         fields: Vec<(String, Value)>,
-    ) -> wasmtime::Result<Result<(), Error>> {
-        if let Err(error) = self.claim_name(&name) {
-            return Ok(Err(error));
-        }
+    ) -> Result<(), HostError> {
+        self.claim_name(&name)?;
         let mut keys = HashSet::new();
         if let Some((key, _)) = fields.iter().find(|(key, _)| !keys.insert(key.as_str())) {
-            return Ok(Err(invalid(format!(
-                "record '{name}' has two fields named '{key}'"
-            ))));
+            return Err(invalid(format!("record '{name}' has two fields named '{key}'")).into());
         }
         let fields = fields
             .into_iter()
@@ -75,7 +65,7 @@ impl Host for HostState {
         self.output
             .send(events::Event::Record { name, fields })
             .await?;
-        Ok(Ok(()))
+        Ok(())
     }
 
     async fn text(&mut self, line: String) -> wasmtime::Result<()> {
@@ -101,32 +91,31 @@ impl Host for HostState {
         self.output.end_frame().await
     }
 
-    async fn confirm(&mut self, question: String) -> wasmtime::Result<Result<bool, Error>> {
-        Ok(match self.put(Event::Question(question)).await? {
-            Ok(Answer::Confirm(yes)) => Ok(yes),
-            Ok(_) => Err(unanswered()),
-            Err(error) => Err(error),
-        })
+    async fn confirm(&mut self, question: String) -> Result<bool, HostError> {
+        match self.put(Event::Question(question)).await? {
+            Answer::Confirm(yes) => Ok(yes),
+            _ => Err(unanswered().into()),
+        }
     }
 
     async fn choose(
         &mut self,
         question: String,
         choices: Vec<String>,
-    ) -> wasmtime::Result<Result<Option<u32>, Error>> {
+    ) -> Result<Option<u32>, HostError> {
         if choices.is_empty() || choices.len() > MOST_CHOICES {
-            return Ok(Err(invalid(format!(
+            return Err(invalid(format!(
                 "a choice needs 1 to {MOST_CHOICES} choices, not {}",
                 choices.len()
-            ))));
+            ))
+            .into());
         }
         let offered = choices.len();
-        Ok(match self.put(Event::Choice { question, choices }).await? {
+        match self.put(Event::Choice { question, choices }).await? {
             // Whatever answered, the plugin only ever gets an index it offered.
-            Ok(Answer::Choice(picked)) => Ok(picked.filter(|&index| (index as usize) < offered)),
-            Ok(_) => Err(unanswered()),
-            Err(error) => Err(error),
-        })
+            Answer::Choice(picked) => Ok(picked.filter(|&index| (index as usize) < offered)),
+            _ => Err(unanswered().into()),
+        }
     }
 }
 
@@ -139,13 +128,14 @@ fn unanswered() -> Error {
 
 impl HostState {
     /// Puts a question to the user, if there is a terminal to ask on.
-    async fn put(&mut self, question: Event) -> wasmtime::Result<Result<Answer, Error>> {
+    async fn put(&mut self, question: Event) -> Result<Answer, HostError> {
         if !self.context.invocation.can_ask {
-            return Ok(Err(Error::Unavailable(
+            return Err(Error::Unavailable(
                 "cannot ask: input or error output is not a terminal".into(),
-            )));
+            )
+            .into());
         }
-        Ok(self.output.ask(question).await?.ok_or_else(unanswered))
+        Ok(self.output.ask(question).await?.ok_or_else(unanswered)?)
     }
 
     /// Reserves a table or record name for this run.

@@ -2,13 +2,14 @@
 //! the host in the files of the user who ran the command (the client's
 //! config directory and `--config`, also when the agent runs the plugin).
 
+use super::HostError;
 use crate::config::{self, ConfigError, Context as Stored, NewContext, Paths};
 use crate::plugin::bindings::settings::{Context, Host};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::state::HostState;
 
 /// A settings call's answer to the plugin.
-type Answer<T> = wasmtime::Result<Result<T, Error>>;
+type Answer<T> = Result<T, HostError>;
 
 impl Host for HostState {
     async fn session_name(&mut self, vm: String) -> Answer<Option<String>> {
@@ -17,19 +18,20 @@ impl Host for HostState {
                 .into_iter()
                 .find(|(named, _)| *named == vm)
                 .map(|(_, session)| session))
-        }))
+        })?)
     }
 
     async fn session_names(&mut self) -> Answer<Vec<(String, String)>> {
-        Ok(self.with_paths(|paths| config::session_names(&paths.config_file)))
+        Ok(self.with_paths(|paths| config::session_names(&paths.config_file))?)
     }
 
     async fn set_session_name(&mut self, vm: String, name: Option<String>) -> Answer<bool> {
         if vm.is_empty() {
-            return Ok(Err(Error::InvalidInput("the VM name is empty".into())));
+            return Err(Error::InvalidInput("the VM name is empty".into()).into());
         }
-        Ok(self
-            .with_paths(|paths| config::set_session_name(&paths.config_file, &vm, name.as_deref())))
+        Ok(self.with_paths(|paths| {
+            config::set_session_name(&paths.config_file, &vm, name.as_deref())
+        })?)
     }
 
     async fn list_contexts(&mut self) -> Answer<Vec<Context>> {
@@ -42,27 +44,28 @@ impl Host for HostState {
                     wit(name, stored, is_active)
                 })
                 .collect())
-        }))
+        })?)
     }
 
     async fn current_context(&mut self) -> Answer<Option<Context>> {
         Ok(self.with_paths(|paths| {
             Ok(Stored::active(&paths.config_dir)?.map(|(name, stored)| wit(name, stored, true)))
-        }))
+        })?)
     }
 
     async fn use_context(&mut self, name: String) -> Answer<Context> {
         Ok(self.with_paths(|paths| {
             let stored = Stored::switch(&paths.config_dir, &name)?;
             Ok(wit(name.clone(), stored, true))
-        }))
+        })?)
     }
 
     async fn create_context(&mut self, context: Context) -> Answer<Context> {
         let Some(subscription_id) = context.subscription_id.clone() else {
-            return Ok(Err(Error::InvalidInput(
+            return Err(Error::InvalidInput(
                 "a context needs a subscription id (--subscription-id)".into(),
-            )));
+            )
+            .into());
         };
         let new = NewContext {
             name: context.name.clone(),
@@ -77,11 +80,11 @@ impl Host for HostState {
             let active =
                 Stored::active_name(&paths.config_dir)?.as_deref() == Some(new.name.as_str());
             Ok(wit(new.name.clone(), stored, active))
-        }))
+        })?)
     }
 
     async fn delete_context(&mut self, name: String, force: bool) -> Answer<()> {
-        Ok(self.with_paths(|paths| Stored::delete(&paths.config_dir, &name, force)))
+        Ok(self.with_paths(|paths| Stored::delete(&paths.config_dir, &name, force))?)
     }
 
     async fn rename_context(&mut self, old: String, new: String) -> Answer<Context> {
@@ -89,7 +92,7 @@ impl Host for HostState {
             let stored = Stored::rename(&paths.config_dir, &old, &new)?;
             let active = Stored::active_name(&paths.config_dir)?.as_deref() == Some(new.as_str());
             Ok(wit(new.clone(), stored, active))
-        }))
+        })?)
     }
 }
 
@@ -128,9 +131,10 @@ fn to_wit(error: ConfigError) -> Error {
         ConfigError::NoContext { .. }
         | ConfigError::MissingContext { .. }
         | ConfigError::NoProfile { .. } => Error::NotFound(message),
-        ConfigError::Read { .. } | ConfigError::Write { .. } | ConfigError::NoHome => {
-            Error::Unavailable(message)
-        }
+        ConfigError::Read { .. }
+        | ConfigError::Write { .. }
+        | ConfigError::NoHome
+        | ConfigError::NoHomeForSsh => Error::Unavailable(message),
         // A malformed value the user typed: a usage error (exit 2).
         ConfigError::Key { .. } | ConfigError::Name { .. } | ConfigError::NotGuid { .. } => {
             Error::InvalidInput(message)

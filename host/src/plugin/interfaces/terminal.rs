@@ -2,6 +2,7 @@
 //! The keystrokes and output travel between the run's terminal channels
 //! and the pooled SSH channel here; the plugin only waits for the status.
 
+use super::HostError;
 use crate::exchange::{Event, TerminalInput, TerminalOutput, WindowSize};
 use crate::plugin::bindings::remote::Target;
 use crate::plugin::bindings::terminal::{AttachOptions, Destination, Host};
@@ -21,34 +22,23 @@ impl Host for HostState {
         &mut self,
         destination: Destination,
         options: AttachOptions,
-    ) -> wasmtime::Result<Result<Option<i32>, Error>> {
+    ) -> Result<Option<i32>, HostError> {
         let target = match destination {
             Destination::Vm(vm) => Target::Vm(vm),
             Destination::Address(address) => Target::Address(address),
         };
-        if let Err(denied) = self.target_in_scope(&target) {
-            return Ok(Err(denied));
-        }
-        let fleet = match self.fleet() {
-            Ok(fleet) => fleet,
-            Err(error) => return Ok(Err(error)),
-        };
+        self.target_in_scope(&target)?;
+        let fleet = self.fleet()?;
         let typed_key = |key| self.context.local.typed(key).map_err(Error::AccessDenied);
-        let key = match options.key.as_deref().map(typed_key).transpose() {
-            Ok(key) => key,
-            Err(denied) => return Ok(Err(denied)),
-        };
+        let key = options.key.as_deref().map(typed_key).transpose()?;
         let keyed = key.map(|key| Arc::new(keyed_pool(fleet.pool(), key)));
         let fleet = match &keyed {
             Some(pool) => fleet.with_pool(pool.clone()),
             None => fleet,
         };
-        let to = match fleet.destination(&target, options.user.as_deref()).await {
-            Ok(to) => to,
-            Err(error) => return Ok(Err(error)),
-        };
+        let to = fleet.destination(&target, options.user.as_deref()).await?;
         let Some((events, input)) = self.output.terminal() else {
-            return Ok(Err(Error::Unavailable("nobody shows this run".into())));
+            return Err(Error::Unavailable("nobody shows this run".into()).into());
         };
         let mut link = Link {
             events,
@@ -63,7 +53,7 @@ impl Host for HostState {
         if let Some(pool) = keyed {
             pool.close_all().await;
         }
-        Ok(attached)
+        Ok(attached?)
     }
 }
 

@@ -3,6 +3,7 @@
 //! `.azlin-part` name beside its destination and renamed into place when
 //! complete, so a copy cut off midway leaves nothing under the final name.
 
+use super::HostError;
 use super::remote::{Fleet, ssh_error};
 use crate::exchange::{Event, Progress};
 use crate::plugin::bindings::remote::Target;
@@ -28,8 +29,8 @@ impl crate::plugin::bindings::transfer::Host for HostState {
         sources: Vec<Place>,
         destination: Place,
         options: CopyOptions,
-    ) -> wasmtime::Result<Result<Vec<Copied>, Error>> {
-        Ok(self.copy_all(sources, destination, options).await)
+    ) -> Result<Vec<Copied>, HostError> {
+        Ok(self.copy_all(sources, destination, options).await?)
     }
 }
 

@@ -1,6 +1,12 @@
-//! `azlin:host/types`: only types, so nothing to implement.
+//! `azlin:host/types`: only types; its one function turns a host function's
+//! [`HostError`] into the plugin's `error` or a trap.
 
-use crate::plugin::bindings::types::Host;
+use super::host_error::HostError;
+use crate::plugin::bindings::types::{Error, Host};
 use crate::plugin::state::HostState;
 
-impl Host for HostState {}
+impl Host for HostState {
+    fn convert_error(&mut self, error: HostError) -> wasmtime::Result<Error> {
+        error.into_answer()
+    }
+}

@@ -3,7 +3,8 @@
 //! implementation, its records converted field by field (the shapes are the
 //! same; the Rust types differ because each package version has its own).
 
-use crate::plugin::bindings::types::{Error, PowerState, Value, Vm, VmRef};
+use super::HostError;
+use crate::plugin::bindings::types::{PowerState, Value, Vm, VmRef};
 use crate::plugin::bindings::v0_1::{cache, host_info, output, remote, vm_control, vms};
 use crate::plugin::bindings::{
     cache as current_cache, host_info as current_host_info, output as current_output,
@@ -30,12 +31,12 @@ impl output::Host for HostState {
         &mut self,
         name: String,
         columns: Vec<output::Column>,
-    ) -> wasmtime::Result<Result<(), Error>> {
+    ) -> Result<(), HostError> {
         let columns = columns.into_iter().map(column).collect();
         current_output::Host::begin_table(self, name, columns).await
     }
 
-    async fn row(&mut self, cells: Vec<Value>) -> wasmtime::Result<Result<(), Error>> {
+    async fn row(&mut self, cells: Vec<Value>) -> Result<(), HostError> {
         current_output::Host::row(self, cells).await
     }
 
@@ -43,7 +44,7 @@ impl output::Host for HostState {
         &mut self,
         name: String,
         fields: Vec<(String, Value)>,
-    ) -> wasmtime::Result<Result<(), Error>> {
+    ) -> Result<(), HostError> {
         current_output::Host::record(self, name, fields).await
     }
 
@@ -65,7 +66,7 @@ impl output::Host for HostState {
         current_output::Host::end_frame(self).await
     }
 
-    async fn confirm(&mut self, question: String) -> wasmtime::Result<Result<bool, Error>> {
+    async fn confirm(&mut self, question: String) -> Result<bool, HostError> {
         current_output::Host::confirm(self, question).await
     }
 }
@@ -108,19 +109,13 @@ impl host_info::Host for HostState {
         current_host_info::Host::now_ms(self).await
     }
 
-    async fn config_value(
-        &mut self,
-        key: String,
-    ) -> wasmtime::Result<Result<Option<String>, Error>> {
+    async fn config_value(&mut self, key: String) -> Result<Option<String>, HostError> {
         current_host_info::Host::config_value(self, key).await
     }
 }
 
 impl vms::Host for HostState {
-    async fn list_vms(
-        &mut self,
-        filter: vms::VmFilter,
-    ) -> wasmtime::Result<Result<Vec<Vm>, Error>> {
+    async fn list_vms(&mut self, filter: vms::VmFilter) -> Result<Vec<Vm>, HostError> {
         let filter = current_vms::VmFilter {
             resource_group: filter.resource_group,
             all_resource_groups: filter.all_resource_groups,
@@ -132,29 +127,25 @@ impl vms::Host for HostState {
         current_vms::Host::list_vms(self, filter).await
     }
 
-    async fn get_vm(
-        &mut self,
-        resource_group: String,
-        name: String,
-    ) -> wasmtime::Result<Result<Vm, Error>> {
+    async fn get_vm(&mut self, resource_group: String, name: String) -> Result<Vm, HostError> {
         current_vms::Host::get_vm(self, resource_group, name).await
     }
 }
 
 impl vm_control::Host for HostState {
-    async fn start(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+    async fn start(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
         current_vm_control::Host::start(self, vm).await
     }
 
-    async fn stop(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+    async fn stop(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
         current_vm_control::Host::stop(self, vm).await
     }
 
-    async fn deallocate(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+    async fn deallocate(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
         current_vm_control::Host::deallocate(self, vm).await
     }
 
-    async fn restart(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
+    async fn restart(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
         current_vm_control::Host::restart(self, vm).await
     }
 }
@@ -165,10 +156,10 @@ impl remote::Host for HostState {
         target: remote::Target,
         command: String,
         options: remote::ExecOptions,
-    ) -> wasmtime::Result<Result<remote::ExecOutput, Error>> {
+    ) -> Result<remote::ExecOutput, HostError> {
         let ran =
             current_remote::Host::exec(self, to_current(target), command, options_of(options));
-        Ok(ran.await?.map(exec_output))
+        Ok(exec_output(ran.await?))
     }
 }
 
@@ -188,13 +179,11 @@ impl remote::HostBatch for HostState {
     async fn next(
         &mut self,
         batch: Resource<Batch>,
-    ) -> wasmtime::Result<Result<Option<remote::BatchResult>, Error>> {
+    ) -> Result<Option<remote::BatchResult>, HostError> {
         let next = current_remote::HostBatch::next(self, batch).await?;
-        Ok(next.map(|result| {
-            result.map(|result| remote::BatchResult {
-                target: from_current(result.target),
-                outcome: result.outcome.map(exec_output),
-            })
+        Ok(next.map(|result| remote::BatchResult {
+            target: from_current(result.target),
+            outcome: result.outcome.map(exec_output),
         }))
     }
 
@@ -240,7 +229,7 @@ fn exec_output(output: current_remote::ExecOutput) -> remote::ExecOutput {
 }
 
 impl cache::Host for HostState {
-    async fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<Vec<u8>>, Error>> {
+    async fn get(&mut self, key: String) -> Result<Option<Vec<u8>>, HostError> {
         current_cache::Host::get(self, key).await
     }
 
@@ -249,11 +238,11 @@ impl cache::Host for HostState {
         key: String,
         value: Vec<u8>,
         ttl_seconds: u32,
-    ) -> wasmtime::Result<Result<(), Error>> {
+    ) -> Result<(), HostError> {
         current_cache::Host::put(self, key, value, ttl_seconds).await
     }
 
-    async fn invalidate(&mut self, prefix: String) -> wasmtime::Result<Result<u32, Error>> {
+    async fn invalidate(&mut self, prefix: String) -> Result<u32, HostError> {
         current_cache::Host::invalidate(self, prefix).await
     }
 }

@@ -1,6 +1,7 @@
 //! `azlin:host/vm-control`: power actions, tags, creation and deletion,
 //! waited for, with the cached lists dropped so the next listing is fresh.
 
+use super::HostError;
 use super::azure_errors::to_wit;
 use super::vms::{inventory, power, vm as listed};
 use crate::azure::names::{check_new_vm, check_vm};
@@ -13,20 +14,20 @@ use crate::plugin::state::HostState;
 use std::sync::Arc;
 
 impl Host for HostState {
-    async fn start(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
-        Ok(self.act(vm, PowerAction::Start).await)
+    async fn start(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
+        Ok(self.act(vm, PowerAction::Start).await?)
     }
 
-    async fn stop(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
-        Ok(self.act(vm, PowerAction::PowerOff).await)
+    async fn stop(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
+        Ok(self.act(vm, PowerAction::PowerOff).await?)
     }
 
-    async fn deallocate(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
-        Ok(self.act(vm, PowerAction::Deallocate).await)
+    async fn deallocate(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
+        Ok(self.act(vm, PowerAction::Deallocate).await?)
     }
 
-    async fn restart(&mut self, vm: VmRef) -> wasmtime::Result<Result<PowerState, Error>> {
-        Ok(self.act(vm, PowerAction::Restart).await)
+    async fn restart(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
+        Ok(self.act(vm, PowerAction::Restart).await?)
     }
 
     async fn set_tags(
@@ -34,53 +35,40 @@ impl Host for HostState {
         vm: VmRef,
         set: Vec<(String, String)>,
         remove: Vec<String>,
-    ) -> wasmtime::Result<Result<Vec<(String, String)>, Error>> {
-        let writes = match self.check_ref(&vm) {
-            Ok(()) => self.writes(),
-            Err(denied) => return Ok(Err(denied)),
-        };
+    ) -> Result<Vec<(String, String)>, HostError> {
+        self.check_ref(&vm)?;
+        let writes = self.writes();
         if let Err(why) = check_tags(&set, &remove) {
-            return Ok(Err(Error::InvalidInput(why)));
+            return Err(Error::InvalidInput(why).into());
         }
         let tagged = async move {
             let (inventory, fence) = writes.fenced().await?;
             let tagging = inventory.set_tags(&vm.resource_group, &vm.name, &set, &remove);
             fence.hold(tagging).await.map_err(to_wit)
         };
-        Ok(tagged.await)
+        Ok(tagged.await?)
     }
 
-    async fn create(&mut self, vm: NewVm) -> wasmtime::Result<Result<Vm, Error>> {
-        if let Err(denied) = self.group_in_scope(&vm.resource_group) {
-            return Ok(Err(denied));
-        }
-        let creation = match self.creation(vm) {
-            Ok(creation) => creation,
-            Err(error) => return Ok(Err(error)),
-        };
+    async fn create(&mut self, vm: NewVm) -> Result<Vm, HostError> {
+        self.group_in_scope(&vm.resource_group)?;
+        let creation = self.creation(vm)?;
         let writes = self.writes();
         let created = async move {
             let (inventory, fence) = writes.fenced().await?;
             fence.hold(create(&inventory, creation)).await
         };
-        Ok(created.await)
+        Ok(created.await?)
     }
 
-    async fn delete(
-        &mut self,
-        vm: VmRef,
-        with_resources: bool,
-    ) -> wasmtime::Result<Result<Vec<String>, Error>> {
-        let writes = match self.check_ref(&vm) {
-            Ok(()) => self.writes(),
-            Err(denied) => return Ok(Err(denied)),
-        };
+    async fn delete(&mut self, vm: VmRef, with_resources: bool) -> Result<Vec<String>, HostError> {
+        self.check_ref(&vm)?;
+        let writes = self.writes();
         let deleted = async move {
             let (inventory, fence) = writes.fenced().await?;
             let deleting = inventory.delete(&vm.resource_group, &vm.name, with_resources);
             fence.hold(deleting).await.map_err(to_wit)
         };
-        Ok(deleted.await)
+        Ok(deleted.await?)
     }
 }
 
@@ -143,7 +131,7 @@ impl HostState {
             .context
             .config
             .ssh_for_user()
-            .map_err(Error::InvalidInput)?;
+            .map_err(|error| Error::InvalidInput(error.to_string()))?;
         let mut public = ssh.key.clone().into_os_string();
         public.push(".pub");
         let public = std::path::PathBuf::from(public);

@@ -1,6 +1,7 @@
 //! `azlin:host/vms`: the scope's VMs from the inventory (cached), filtered
 //! as the plugin asks.
 
+use super::HostError;
 use super::azure_errors::to_wit;
 use crate::azure::models::PowerState as AzurePower;
 use crate::azure::{AzureError, Inventory, ListScope, Session, VmRecord, notes};
@@ -11,7 +12,7 @@ use crate::plugin::state::HostState;
 use std::sync::Arc;
 
 impl Host for HostState {
-    async fn list_vms(&mut self, filter: VmFilter) -> wasmtime::Result<Result<Vec<Vm>, Error>> {
+    async fn list_vms(&mut self, filter: VmFilter) -> Result<Vec<Vm>, HostError> {
         let pattern = match filter
             .name_pattern
             .as_deref()
@@ -20,28 +21,24 @@ impl Host for HostState {
         {
             Ok(pattern) => pattern,
             Err(error) => {
-                return Ok(Err(Error::InvalidInput(format!(
-                    "VM name pattern: {error}"
-                ))));
+                return Err(Error::InvalidInput(format!("VM name pattern: {error}")).into());
             }
         };
         let group = match (filter.all_resource_groups, filter.resource_group.clone()) {
             (true, _) => None,
             (false, Some(group)) => Some(group),
             (false, None) => match self.default_resource_group() {
-                Err(broken) => return Ok(Err(broken)),
+                Err(broken) => return Err(broken.into()),
                 Ok(Some(group)) => Some(group),
                 Ok(None) => {
-                    return Ok(Err(Error::InvalidInput(
+                    return Err(Error::InvalidInput(
                         "no resource group: pass --rg NAME, set default_resource_group (azlin config set default_resource_group NAME), or use --show-all-vms".into(),
-                    )));
+                    ).into());
                 }
             },
         };
-        if let Some(group) = &group
-            && let Err(denied) = self.group_in_scope(group)
-        {
-            return Ok(Err(denied));
+        if let Some(group) = &group {
+            self.group_in_scope(group)?;
         }
         let refresh = filter.refresh && self.refreshes.allow(group.as_deref());
         let scope = ListScope {
@@ -50,7 +47,7 @@ impl Host for HostState {
         };
         let records = match self.listed(&scope).await? {
             Ok(records) => records,
-            Err(error) => return Ok(Err(to_wit(error))),
+            Err(error) => return Err(to_wit(error).into()),
         };
         let in_scope = &self.context.scope;
         let wanted = |record: &VmRecord| {
@@ -66,37 +63,30 @@ impl Host for HostState {
                         .any(|(k, v)| k == key && value.as_ref().is_none_or(|value| v == value))
                 })
         };
-        Ok(Ok(records
+        Ok(records
             .iter()
             .filter(|record| wanted(record))
             .map(vm)
-            .collect()))
+            .collect())
     }
 
-    async fn get_vm(
-        &mut self,
-        resource_group: String,
-        name: String,
-    ) -> wasmtime::Result<Result<Vm, Error>> {
-        if let Err(denied) = self.group_in_scope(&resource_group) {
-            return Ok(Err(denied));
-        }
+    async fn get_vm(&mut self, resource_group: String, name: String) -> Result<Vm, HostError> {
+        self.group_in_scope(&resource_group)?;
         let scope = ListScope {
             resource_group: Some(resource_group.clone()),
             refresh: false,
         };
-        Ok(match self.listed(&scope).await? {
-            Ok(records) => records
-                .iter()
-                .find(|record| record.name.eq_ignore_ascii_case(&name))
-                .map(vm)
-                .ok_or_else(|| {
-                    Error::NotFound(format!(
-                        "no VM '{name}' in resource group '{resource_group}'"
-                    ))
-                }),
-            Err(error) => Err(to_wit(error)),
-        })
+        let records = self.listed(&scope).await??;
+        let found = records
+            .iter()
+            .find(|record| record.name.eq_ignore_ascii_case(&name))
+            .map(vm)
+            .ok_or_else(|| {
+                Error::NotFound(format!(
+                    "no VM '{name}' in resource group '{resource_group}'"
+                ))
+            })?;
+        Ok(found)
     }
 }
 

@@ -6,6 +6,7 @@ use crate::executor::{FanOut, workers};
 use crate::memory::{Account, Reservation};
 use crate::plugin::bindings::remote::{BatchResult, ExecOptions, HostBatch, Target};
 use crate::plugin::bindings::types::Error;
+use crate::plugin::interfaces::HostError;
 use crate::plugin::state::HostState;
 use std::sync::Arc;
 use wasmtime::component::Resource;
@@ -122,11 +123,8 @@ impl HostBatch for HostState {
         Ok(self.table.push(batch)?)
     }
 
-    async fn next(
-        &mut self,
-        batch: Resource<Batch>,
-    ) -> wasmtime::Result<Result<Option<BatchResult>, Error>> {
-        Ok(self.table.get_mut(&batch)?.next().await)
+    async fn next(&mut self, batch: Resource<Batch>) -> Result<Option<BatchResult>, HostError> {
+        Ok(self.table.get_mut(&batch)?.next().await?)
     }
 
     async fn pending(&mut self, batch: Resource<Batch>) -> wasmtime::Result<u32> {

@@ -10,6 +10,7 @@ pub(crate) use fleet::{Fleet, to_error as ssh_error};
 use crate::executor::{FanOut, workers};
 use crate::plugin::bindings::remote::{ExecOptions, ExecOutput, Host, Target};
 use crate::plugin::bindings::types::Error;
+use crate::plugin::interfaces::HostError;
 use crate::plugin::state::HostState;
 use std::time::Duration;
 
@@ -22,21 +23,16 @@ impl Host for HostState {
         target: Target,
         command: String,
         options: ExecOptions,
-    ) -> wasmtime::Result<Result<ExecOutput, Error>> {
-        let fleet = match self.fleet() {
-            Ok(fleet) => fleet,
-            Err(error) => return Ok(Err(error)),
-        };
+    ) -> Result<ExecOutput, HostError> {
+        let fleet = self.fleet()?;
         if command.trim().is_empty() {
-            return Ok(Err(Error::InvalidInput("the command is empty".into())));
+            return Err(Error::InvalidInput("the command is empty".into()).into());
         }
-        if let Err(denied) = self.target_in_scope(&target) {
-            return Ok(Err(denied));
-        }
+        self.target_in_scope(&target)?;
         Ok(fleet
             .exec(&target, &command, &options)
             .await
-            .map(|(output, _held)| output))
+            .map(|(output, _held)| output)?)
     }
 
     async fn round_trips(
@@ -106,7 +102,7 @@ impl HostState {
                 self.deadline,
                 self.memory.clone(),
             )),
-            (Some(Err(why)), _) => Err(Error::InvalidInput(why.clone())),
+            (Some(Err(why)), _) => Err(Error::InvalidInput(why.to_string())),
             (None, _) => Err(Error::Unavailable(
                 "SSH is not available while a plugin describes itself".into(),
             )),
