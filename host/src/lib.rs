@@ -12,6 +12,7 @@ pub mod config;
 pub mod exchange;
 pub mod executor;
 pub mod memory;
+pub mod nearest;
 pub mod perf;
 pub mod plugin;
 pub mod policy;

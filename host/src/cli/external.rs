@@ -3,7 +3,7 @@
 
 use super::args::GlobalArgs;
 use super::settings::Settings;
-use super::{catalog_view, plugin_args, present, suggest};
+use super::{catalog_view, plugin_args, present};
 use crate::agent;
 use crate::config::{Paths, Scope};
 use crate::plugin::{Catalog, description};
@@ -114,7 +114,7 @@ async fn help(runtime: &Runtime, command: Option<&String>) -> anyhow::Result<u8>
 async fn unknown_command(runtime: &Runtime, name: &str) -> u8 {
     let names = catalog_view::command_names(runtime).await;
     let mut message = format!("error: unknown command '{name}'\n");
-    if let Some(nearest) = suggest::nearest(name, names.iter().map(String::as_str)) {
+    if let Some(nearest) = crate::nearest::nearest(name, names.iter().map(String::as_str)) {
         message.push_str(&format!("\n  tip: a similar command exists: '{nearest}'\n"));
     }
     message.push_str(

@@ -9,7 +9,6 @@ mod logging;
 mod plugin_args;
 mod present;
 mod settings;
-mod suggest;
 
 pub use args::{Cli, GlobalArgs};
 

@@ -1,7 +1,7 @@
 //! Why a plugin is refused, and why the files that decide it are unusable.
 
 use super::file::{At, Level};
-use crate::plugin::Capability;
+use crate::plugin::{Capability, PluginError};
 use std::path::PathBuf;
 
 /// Errors of vetting: unreadable policy or lock files, and refusals.
@@ -75,6 +75,50 @@ pub enum VettingError {
         who: String,
         fix: String,
     },
+    #[error(
+        "{path} describes itself as '{name}', a built-in command; a plugin cannot replace a built-in\nhint: ask its author to rename the command"
+    )]
+    ReplacesBuiltin { name: String, path: PathBuf },
+    #[error(
+        "'{name}' is a built-in command: it is always installed and trusted\nhint: an ops team restricts built-ins with a [[plugin]] rule naming it in the system policy"
+    )]
+    Builtin { name: String },
+    #[error(
+        "no installed plugin '{name}'{}\nhint: `azlin plugin list` shows the plugins, `azlin plugin install FILE` adds one",
+        nearest.as_ref().map(|nearest| format!("; did you mean '{nearest}'?")).unwrap_or_default()
+    )]
+    NoApproval {
+        name: String,
+        nearest: Option<String>,
+    },
+    #[error("cannot write {path}: {source}")]
+    PluginWrite {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot remove {path}: {source}")]
+    PluginRemove {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read the signature {path}: {source}")]
+    SignatureRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Plugin(#[from] PluginError),
+}
+
+impl VettingError {
+    /// Whether the command line named something wrongly (exit 2), rather
+    /// than the plugin or the files refusing (exit 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            VettingError::Builtin { .. } | VettingError::NoApproval { .. }
+        )
+    }
 }
 
 /// The fix for a refusal decided at `at`: the user's own file, or the ops team's.

@@ -4,17 +4,21 @@
 //! capability its imports need is granted; built-ins are trusted by the
 //! digest compiled in with them, within what the policies allow.
 
+mod approvals;
 mod assess;
 mod error;
 mod file;
 mod grant;
+mod inspection;
 mod lock;
 mod signature;
 
+pub use approvals::{Candidate, Installed, installed_entry};
 pub use assess::{Kind, Policies, Subject, admit, capability, ceilings, grant, verdict};
 pub use error::VettingError;
 pub use file::{At, Ceilings, Level, Policy, Publisher, Rule, SYSTEM_POLICY, ThirdParty};
 pub use grant::{Ceiling, Grant};
+pub use inspection::{CapabilityVerdict, Inspection, Reviewed};
 pub use lock::{Lock, Pinned};
 pub use signature::{Signed, check as check_signature, path_for as signature_path};
 

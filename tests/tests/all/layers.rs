@@ -1,6 +1,6 @@
 //! The host's modules form layers, each importing only from those below it:
 //! cli → agent, render → runtime → policy, plugin → capabilities (azure, ssh,
-//! executor, cache) → config, exchange, perf → leaves (clock, memory, build, atomic_file).
+//! executor, cache) → config, exchange, perf → leaves (clock, memory, build, atomic_file, nearest).
 //! Read from the `crate::` paths in `host/src`; an import up the layers or in
 //! a loop fails here unless it is listed as known (issue 22 removed the last
 //! of them), and a known one that is gone must leave the list.
@@ -27,6 +27,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("memory", 0),
     ("build", 0),
     ("atomic_file", 0),
+    ("nearest", 0),
 ];
 
 /// Imports up the layers still there, each to be removed (none now: keep it so).

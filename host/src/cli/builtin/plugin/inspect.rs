@@ -2,13 +2,11 @@
 //! its digest and signature, each capability with the line that grants or
 //! refuses it, and its limits with where each comes from.
 
-use super::{Usage, installed_entry};
+use super::{Usage, signature_text};
 use crate::cli::settings::Settings;
 use crate::config::Config;
-use crate::plugin::{Capability, Entry, Loaded, Origin};
-use crate::policy::{
-    self, At, Grant, Kind, Pinned, Signed, Subject, check_signature, signature_path,
-};
+use crate::plugin::{Entry, Loaded, Origin};
+use crate::policy::{At, CapabilityVerdict, Grant, Inspection, Reviewed, installed_entry};
 use crate::runtime::{Align, Column, Event, Runtime, Value};
 use std::path::PathBuf;
 
@@ -18,49 +16,20 @@ pub async fn run(target: &str, settings: &Settings) -> anyhow::Result<Vec<Event>
     let runtime = Runtime::new(&settings.paths)?;
     let entry = resolve(&runtime, target)?;
     let bytes = entry.read()?;
-    let vetting = runtime.vetting();
-    let policies = vetting.policies()?;
-    let signed = match &entry.origin {
-        Origin::Builtin => Signed::Unsigned,
-        Origin::File(path) => {
-            check_signature(&bytes.bytes, &signature_path(path), &policies.publishers())
-        }
-    };
-    let loaded = runtime.review(&entry, bytes).await?;
-    let lock = vetting.lock()?;
-    // The approval counts only for the installed file, not a copy elsewhere.
-    let installed = lock
-        .plugins
-        .get(&loaded.info.name)
-        .filter(|_| installed_entry(runtime.catalog(), &loaded.info.name).origin == entry.origin);
-    let pinned = installed.cloned().unwrap_or_else(|| Pinned {
-        version: loaded.info.version.clone(),
-        sha256: loaded.sha256.clone(),
-        needs: Vec::new(),
-        grants: loaded
-            .capabilities
-            .iter()
-            .map(|c| c.name().to_string())
-            .collect(),
-        publisher: signed.publisher().map(String::from),
-        enabled: true,
-    });
-    let subject = Subject {
-        name: &loaded.info.name,
-        sha256: &loaded.sha256,
-        signed: &signed,
-        kind: match &entry.origin {
-            Origin::Builtin => Kind::Builtin,
-            Origin::File(path) => Kind::Installed {
-                path,
-                pinned: Some(&pinned),
-            },
+    let loaded = runtime.review(&entry, bytes.clone()).await?;
+    let inspection = runtime.vetting().inspect(
+        runtime.catalog(),
+        Reviewed {
+            entry: &entry,
+            name: &loaded.info.name,
+            version: &loaded.info.version,
+            bytes: &bytes,
+            needs: &loaded.capabilities,
         },
-    };
-    let verdict = policy::verdict(&subject, &loaded.capabilities, &policies);
-    let mut events = vec![summary(&entry, &loaded, installed, &signed, &verdict)];
-    events.extend(capabilities(&subject, &loaded, &policies));
-    events.extend(limits(&policy::ceilings(&subject, &policies), settings));
+    )?;
+    let mut events = vec![summary(&entry, &loaded, &inspection)];
+    events.extend(capabilities(&inspection.capabilities));
+    events.extend(limits(&inspection.ceilings, settings));
     Ok(events)
 }
 
@@ -95,15 +64,9 @@ fn resolve(runtime: &Runtime, target: &str) -> anyhow::Result<Entry> {
     .into())
 }
 
-fn summary(
-    entry: &Entry,
-    loaded: &Loaded,
-    installed: Option<&Pinned>,
-    signed: &Signed,
-    verdict: &Result<Grant, policy::VettingError>,
-) -> Event {
+fn summary(entry: &Entry, loaded: &Loaded, inspection: &Inspection) -> Event {
     let text = |value: &str| Value::Text(value.into());
-    let (approved, enabled) = match (&entry.origin, installed) {
+    let (approved, enabled) = match (&entry.origin, &inspection.approval) {
         (Origin::Builtin, _) => (
             text("built in (trusted by the digest compiled into azlin)"),
             Value::Boolean(true),
@@ -114,14 +77,11 @@ fn summary(
             Value::Empty,
         ),
     };
-    let signature = match (&entry.origin, signed) {
-        (Origin::Builtin, _) => Value::Empty,
-        (_, Signed::Unsigned) => text("none"),
-        (_, Signed::By(publisher)) => Value::Text(format!("verified: {publisher}")),
-        (_, Signed::Untrusted(why)) => Value::Text(format!("not verified: {why}")),
-        (_, Signed::Invalid(why)) => Value::Text(format!("INVALID: {why}")),
+    let signature = match &entry.origin {
+        Origin::Builtin => Value::Empty,
+        Origin::File(_) => Value::Text(signature_text(&inspection.signed)),
     };
-    let (verdict, fix) = match verdict {
+    let (verdict, fix) = match &inspection.verdict {
         Ok(_) => (text("runs"), Value::Empty),
         Err(refusal) => {
             let message = refusal.to_string();
@@ -154,7 +114,7 @@ fn summary(
 
 /// Every capability: whether the plugin imports it, and whether (and why) it
 /// is granted.
-fn capabilities(subject: &Subject, loaded: &Loaded, policies: &policy::Policies) -> Vec<Event> {
+fn capabilities(verdicts: &[CapabilityVerdict]) -> Vec<Event> {
     let mut events = vec![Event::Table {
         name: "capabilities".into(),
         columns: vec![
@@ -165,12 +125,16 @@ fn capabilities(subject: &Subject, loaded: &Loaded, policies: &policy::Policies)
             Column::new("why", "Why", Align::Left),
         ],
     }];
-    for capability in Capability::ALL {
-        let imported = loaded.capabilities.contains(&capability);
-        let (granted, why) = match (imported, policy::capability(subject, capability, policies)) {
-            (false, _) => (Value::Empty, "not imported".to_string()),
-            (true, Ok(why)) => (Value::Boolean(true), why),
-            (true, Err(refusal)) => {
+    for CapabilityVerdict {
+        capability,
+        granted,
+    } in verdicts
+    {
+        let imported = granted.is_some();
+        let (granted, why) = match granted {
+            None => (Value::Empty, "not imported".to_string()),
+            Some(Ok(why)) => (Value::Boolean(true), why.clone()),
+            Some(Err(refusal)) => {
                 let message = refusal.to_string();
                 let hint = message
                     .split_once("\nhint: ")

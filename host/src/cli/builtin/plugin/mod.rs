@@ -10,8 +10,8 @@ mod verify;
 use crate::cli::args::PluginCommand;
 use crate::cli::present;
 use crate::cli::settings::Settings;
-use crate::plugin::{Capability, Catalog, Entry, Origin};
-use crate::policy::{Pinned, Vetting};
+use crate::plugin::Capability;
+use crate::policy::{Signed, VettingError};
 use crate::render;
 use crate::runtime::Event;
 
@@ -71,8 +71,8 @@ pub async fn run(command: PluginCommand, settings: &Settings) -> anyhow::Result<
             let code = present::events(shown.events, settings).await?;
             Ok(code.max(shown.code))
         }
-        Err(error) => match error.downcast::<Usage>() {
-            Ok(Usage(message)) => {
+        Err(error) => match usage(error) {
+            Ok(message) => {
                 render::error(
                     &mut std::io::stderr(),
                     &message,
@@ -82,6 +82,30 @@ pub async fn run(command: PluginCommand, settings: &Settings) -> anyhow::Result<
             }
             Err(error) => Err(error),
         },
+    }
+}
+
+/// The message of an error that names something wrongly on the command
+/// line (exit 2), or the error itself.
+fn usage(error: anyhow::Error) -> Result<String, anyhow::Error> {
+    let error = match error.downcast::<Usage>() {
+        Ok(Usage(message)) => return Ok(message),
+        Err(error) => error,
+    };
+    match error.downcast::<VettingError>() {
+        Ok(refusal) if refusal.is_usage() => Ok(refusal.to_string()),
+        Ok(refusal) => Err(refusal.into()),
+        Err(error) => Err(error),
+    }
+}
+
+/// A signature as `inspect` and `verify` show it.
+fn signature_text(signed: &Signed) -> String {
+    match signed {
+        Signed::Unsigned => "none".into(),
+        Signed::By(publisher) => format!("verified: {publisher}"),
+        Signed::Untrusted(why) => format!("not verified: {why}"),
+        Signed::Invalid(why) => format!("INVALID: {why}"),
     }
 }
 
@@ -105,37 +129,4 @@ fn capabilities(names: &[String]) -> Result<Vec<Capability>, String> {
     }
     found.sort();
     Ok(found)
-}
-
-/// The user's plugin file for command `name`, as a catalog entry.
-fn installed_entry(catalog: &Catalog, name: &str) -> Entry {
-    Entry {
-        name: name.into(),
-        origin: Origin::File(catalog.plugin_dir().join(format!("{name}.wasm"))),
-        shadowed: false,
-    }
-}
-
-/// The approval of the installed plugin `name`, or the message saying there
-/// is none.
-fn approval(vetting: &Vetting, catalog: &Catalog, name: &str) -> anyhow::Result<Pinned> {
-    let lock = vetting.lock()?;
-    if let Some(pinned) = lock.plugins.get(name) {
-        return Ok(pinned.clone());
-    }
-    if catalog.is_builtin(name) {
-        return Err(Usage(format!(
-            "'{name}' is a built-in command: it is always installed and trusted\nhint: an ops team restricts built-ins with a [[plugin]] rule naming it in the system policy"
-        ))
-        .into());
-    }
-    let installed: Vec<&str> = lock.plugins.keys().map(String::as_str).collect();
-    let mut message = format!("no installed plugin '{name}'");
-    if let Some(nearest) = crate::cli::suggest::nearest(name, installed.iter().copied()) {
-        message.push_str(&format!("; did you mean '{nearest}'?"));
-    }
-    Err(Usage(format!(
-        "{message}\nhint: `azlin plugin list` shows the plugins, `azlin plugin install FILE` adds one"
-    ))
-    .into())
 }

@@ -1,10 +1,10 @@
 //! `azlin plugin verify [NAME]`: every installed plugin's bytes and
 //! signature checked against what was approved, and the policies' verdict.
 
-use super::{Shown, approval, installed_entry};
+use super::{Shown, signature_text};
 use crate::cli::settings::Settings;
 use crate::plugin::Origin;
-use crate::policy::{Signed, check_signature, signature_path};
+use crate::policy::installed_entry;
 use crate::runtime::{Align, Column, Event, Runtime, Value};
 
 /// Lists each installed plugin with `ok`, `disabled`, or what is wrong;
@@ -14,10 +14,8 @@ pub async fn run(name: Option<&str>, settings: &Settings) -> anyhow::Result<Show
     let (vetting, catalog) = (runtime.vetting(), runtime.catalog());
     let lock = vetting.lock()?;
     if let Some(name) = name {
-        approval(vetting, catalog, name)?;
+        vetting.approval(catalog, name)?;
     }
-    let publishers = vetting.policies()?;
-    let publishers = publishers.publishers();
     let mut events = vec![Event::Table {
         name: "plugins".into(),
         columns: vec![
@@ -37,12 +35,7 @@ pub async fn run(name: Option<&str>, settings: &Settings) -> anyhow::Result<Show
             unreachable!("an installed entry is a file")
         };
         let signature = match entry.read() {
-            Ok(bytes) => match check_signature(&bytes.bytes, &signature_path(path), &publishers) {
-                Signed::Unsigned => Value::Text("none".into()),
-                Signed::By(publisher) => Value::Text(format!("verified: {publisher}")),
-                Signed::Untrusted(why) => Value::Text(format!("not verified: {why}")),
-                Signed::Invalid(why) => Value::Text(format!("INVALID: {why}")),
-            },
+            Ok(bytes) => Value::Text(signature_text(&vetting.signature_on(&entry, &bytes)?)),
             Err(_) => Value::Empty,
         };
         let status = if !path.is_file() {

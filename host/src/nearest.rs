@@ -1,4 +1,4 @@
-//! "Did you mean": the nearest known command to a mistyped one.
+//! "Did you mean": the nearest known name (command, plugin) to a mistyped one.
 
 /// The candidate most similar to `typed`, if any is close enough.
 pub fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
