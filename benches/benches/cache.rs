@@ -1,12 +1,12 @@
 //! The persistent API cache (`azlin::cache::Cache`, sled) inside one
 //! process: a hit and a miss, a put of a small value, and a put and a hit of
-//! the VM list of 1 000 VMs in the form the inventory caches it (`SlimVm`,
+//! the VM list of 1 000 VMs in the form the inventory caches it (`CachedVm`,
 //! filled from azlin-sim's VM list page).
 
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use azlin::azure::SlimVm;
+use azlin::azure::CachedVm;
 use azlin::azure::models::{Page, VirtualMachine};
 use azlin::cache::{Bounds, Cache, Key, Operation, Ttls};
 use azlin_benches::Pages;
@@ -22,11 +22,11 @@ fn main() {
 }
 
 /// azlin-sim's 1 000 VMs, slimmed.
-static FLEET: LazyLock<Vec<SlimVm>> = LazyLock::new(|| {
+static FLEET: LazyLock<Vec<CachedVm>> = LazyLock::new(|| {
     let page: Page<VirtualMachine> =
         serde_json::from_slice(&Pages::fetch(VMS).vms).expect("the VM page parses");
     assert_eq!(page.value.len(), VMS);
-    page.value.into_iter().map(SlimVm::from).collect()
+    page.value.into_iter().map(CachedVm::from).collect()
 });
 
 /// A cache in a fresh directory holding the fleet (resource group `*`, as
@@ -84,7 +84,7 @@ fn get_hit_small(bencher: Bencher) {
     bencher.bench_local(|| {
         fixture
             .cache
-            .get::<SlimVm>(divan::black_box(&key))
+            .get::<CachedVm>(divan::black_box(&key))
             .expect("a hit")
     });
 }
@@ -94,7 +94,7 @@ fn get_hit_small(bencher: Bencher) {
 fn get_hit_1000_vms(bencher: Bencher) {
     let (fixture, key) = (Fixture::new(), vm_list("*"));
     fixture.per_fleet(bencher).bench_local(|| {
-        let hit: Vec<SlimVm> = fixture.cache.get(divan::black_box(&key)).expect("a hit");
+        let hit: Vec<CachedVm> = fixture.cache.get(divan::black_box(&key)).expect("a hit");
         assert_eq!(hit.len(), VMS);
         hit
     });
@@ -105,7 +105,7 @@ fn get_hit_1000_vms(bencher: Bencher) {
 fn get_miss(bencher: Bencher) {
     let (fixture, key) = (Fixture::new(), vm_list("absent"));
     bencher.bench_local(|| {
-        let miss: Option<Vec<SlimVm>> = fixture.cache.get(divan::black_box(&key));
+        let miss: Option<Vec<CachedVm>> = fixture.cache.get(divan::black_box(&key));
         assert!(miss.is_none());
     });
 }
@@ -126,7 +126,7 @@ fn put_small(bencher: Bencher) {
 #[divan::bench]
 fn put_1000_vms(bencher: Bencher) {
     let (fixture, key) = (Fixture::new(), vm_list("*"));
-    let fleet: &Vec<SlimVm> = &FLEET;
+    let fleet: &Vec<CachedVm> = &FLEET;
     fixture.per_fleet(bencher).bench_local(|| {
         fixture
             .cache

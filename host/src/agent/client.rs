@@ -3,7 +3,7 @@
 //! [`RunHandle`], so the run is shown exactly like one in-process.
 
 use super::wire::{self, Reply, Request, Status};
-use super::{AgentError, Place, spawn};
+use super::{AgentError, AgentFiles, spawn};
 use crate::config::{Config, Paths};
 use crate::runtime::{
     Answer, Event, Outcome, RunHandle, RunRequest, Status as RunStatus, Stop, TerminalInput,
@@ -23,14 +23,14 @@ const ATTEMPTS: usize = 5;
 /// Runs `request` on the agent, starting one if none serves this user and
 /// environment.
 pub async fn run(request: RunRequest, idle_timeout: Duration) -> Result<RunHandle, AgentError> {
-    let place = Place::current()?;
-    let stream = reach(&place, Some(idle_timeout))
+    let files = AgentFiles::current()?;
+    let stream = reach(&files, Some(idle_timeout))
         .await?
         .ok_or_else(|| AgentError::Protocol("no agent answered".into()))?;
     let command = request.command.clone();
     let (input, mut output) = stream.into_split();
     let spec = Request::Run(Box::new(request.into()));
-    wire::send(&mut output, &spec).await.map_err(io(&place))?;
+    wire::send(&mut output, &spec).await.map_err(io(&files))?;
     let (events_in, events) = mpsc::channel(256);
     let (answers, answered) = mpsc::channel(1);
     let (terminal, typed) = mpsc::channel(64);
@@ -82,23 +82,26 @@ pub async fn cache(
 
 /// Sends one request to a running agent (never starting one) and reads its reply.
 async fn ask(request: Request) -> Result<Option<Reply>, AgentError> {
-    let place = Place::current()?;
-    let Some(stream) = reach(&place, None).await? else {
+    let files = AgentFiles::current()?;
+    let Some(stream) = reach(&files, None).await? else {
         return Ok(None);
     };
     let (mut input, mut output) = stream.into_split();
     wire::send(&mut output, &request)
         .await
-        .map_err(io(&place))?;
-    wire::receive_reply(&mut input).await.map_err(io(&place))
+        .map_err(io(&files))?;
+    wire::receive_reply(&mut input).await.map_err(io(&files))
 }
 
 /// A connection to this build's agent, past the hello. With `start`, an
 /// agent is started (with that idle timeout) when none answers; without,
 /// `None` means none runs.
-async fn reach(place: &Place, start: Option<Duration>) -> Result<Option<UnixStream>, AgentError> {
+async fn reach(
+    files: &AgentFiles,
+    start: Option<Duration>,
+) -> Result<Option<UnixStream>, AgentError> {
     for _ in 0..ATTEMPTS {
-        let stream = match UnixStream::connect(&place.socket).await {
+        let stream = match UnixStream::connect(&files.socket).await {
             Ok(stream) => stream,
             Err(error)
                 if matches!(
@@ -107,13 +110,13 @@ async fn reach(place: &Place, start: Option<Duration>) -> Result<Option<UnixStre
                 ) =>
             {
                 match start {
-                    Some(idle_timeout) => spawn::start(place, idle_timeout).await?,
+                    Some(idle_timeout) => spawn::start(files, idle_timeout).await?,
                     None => return Ok(None),
                 }
             }
-            Err(source) => return Err(io(place)(source)),
+            Err(source) => return Err(io(files)(source)),
         };
-        match hello(place, stream).await? {
+        match hello(files, stream).await? {
             Some(stream) => return Ok(Some(stream)),
             None if start.is_none() => return Ok(None),
             None => continue,
@@ -121,19 +124,19 @@ async fn reach(place: &Place, start: Option<Duration>) -> Result<Option<UnixStre
     }
     Err(AgentError::Protocol(format!(
         "an agent of another build kept answering at {}",
-        place.socket.display()
+        files.socket.display()
     )))
 }
 
 /// Says who we are; the stream back if the agent is our build, `None` if it
 /// is another (it is stopping).
-async fn hello(place: &Place, stream: UnixStream) -> Result<Option<UnixStream>, AgentError> {
+async fn hello(files: &AgentFiles, stream: UnixStream) -> Result<Option<UnixStream>, AgentError> {
     let (mut input, mut output) = stream.into_split();
     let hello = Request::Hello {
         identity: crate::build::identity(),
     };
-    wire::send(&mut output, &hello).await.map_err(io(place))?;
-    match wire::receive(&mut input).await.map_err(io(place))? {
+    wire::send(&mut output, &hello).await.map_err(io(files))?;
+    match wire::receive(&mut input).await.map_err(io(files))? {
         Some(Reply::Welcome { .. }) => {
             Ok(Some(input.reunite(output).map_err(|error| {
                 AgentError::Protocol(error.to_string())
@@ -217,9 +220,9 @@ fn unexpected(reply: &Reply) -> AgentError {
     AgentError::Protocol(format!("unexpected reply {reply:?}"))
 }
 
-fn io(place: &Place) -> impl Fn(std::io::Error) -> AgentError + '_ {
+fn io(files: &AgentFiles) -> impl Fn(std::io::Error) -> AgentError + '_ {
     |source| AgentError::Io {
-        socket: place.socket.clone(),
+        socket: files.socket.clone(),
         source,
     }
 }

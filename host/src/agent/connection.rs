@@ -161,11 +161,11 @@ fn status(agent: &Agent) -> Status {
     Status {
         pid: std::process::id(),
         identity: agent.identity.clone(),
-        socket: agent.place.socket.clone(),
+        socket: agent.files.socket.clone(),
         uptime_ms: agent.started.elapsed().as_millis() as u64,
         idle_timeout_ms: agent.idle_timeout.as_millis() as u64,
         runs_served: agent.runs_served.load(Ordering::Relaxed),
         clients_now: agent.clients_now(),
-        resident: agent.runtime.resident_stats().unwrap_or_default(),
+        shared: agent.runtime.shared_stats().unwrap_or_default(),
     }
 }

@@ -7,14 +7,14 @@
 mod client;
 mod connection;
 mod error;
-mod place;
+mod files;
 mod server;
 mod spawn;
 mod wire;
 
 pub use client::{cache, run, status, stop};
 pub use error::AgentError;
-pub use place::Place;
+pub use files::AgentFiles;
 pub use server::serve;
 pub use wire::Status;
 

@@ -3,7 +3,7 @@
 
 use super::AgentError;
 use super::connection;
-use super::place::{Place, current_uid, lock_file};
+use super::files::{AgentFiles, current_uid, lock_file};
 use crate::config::Paths;
 use crate::runtime::Runtime;
 use std::fs::File;
@@ -22,7 +22,7 @@ const LOCK_WAIT: Duration = Duration::from_secs(3);
 pub struct Agent {
     pub runtime: std::sync::Arc<Runtime>,
     pub identity: String,
-    pub place: Place,
+    pub files: AgentFiles,
     pub uid: u32,
     pub started: Instant,
     pub idle_timeout: Duration,
@@ -51,10 +51,10 @@ impl Agent {
     /// Removes the socket from the directory if it is still this agent's
     /// (a newer agent may have bound the path since).
     fn withdraw(&self) {
-        let ours = std::fs::symlink_metadata(&self.place.socket)
+        let ours = std::fs::symlink_metadata(&self.files.socket)
             .is_ok_and(|meta| Some(meta.ino()) == self.socket_inode);
         if ours {
-            let _ = std::fs::remove_file(&self.place.socket);
+            let _ = std::fs::remove_file(&self.files.socket);
         }
     }
 
@@ -105,24 +105,24 @@ impl Agent {
 /// writes `ready` on stdout for the client that started it, and serves
 /// until idle for `idle_timeout` or told to stop.
 pub async fn serve(idle_timeout: Duration) -> Result<(), AgentError> {
-    let place = Place::current()?;
-    let lock = take_lock(&place).await?;
-    let _ = std::fs::remove_file(&place.socket);
+    let files = AgentFiles::current()?;
+    let lock = take_lock(&files).await?;
+    let _ = std::fs::remove_file(&files.socket);
     let io = |source| AgentError::Io {
-        socket: place.socket.clone(),
+        socket: files.socket.clone(),
         source,
     };
-    let listener = UnixListener::bind(&place.socket).map_err(io)?;
-    let socket_inode = std::fs::symlink_metadata(&place.socket)
+    let listener = UnixListener::bind(&files.socket).map_err(io)?;
+    let socket_inode = std::fs::symlink_metadata(&files.socket)
         .ok()
         .map(|meta| meta.ino());
     let paths = Paths::resolve(None).map_err(|error| AgentError::Protocol(error.to_string()))?;
     let runtime =
-        Runtime::resident(&paths).map_err(|error| AgentError::Protocol(error.to_string()))?;
+        Runtime::shared(&paths).map_err(|error| AgentError::Protocol(error.to_string()))?;
     let agent = std::sync::Arc::new(Agent {
         runtime,
         identity: crate::build::identity(),
-        place: place.clone(),
+        files: files.clone(),
         uid: current_uid(),
         started: Instant::now(),
         idle_timeout,
@@ -137,7 +137,7 @@ pub async fn serve(idle_timeout: Duration) -> Result<(), AgentError> {
     tracing::info!(
         "agent {} serving {}",
         std::process::id(),
-        place.socket.display()
+        files.socket.display()
     );
     loop {
         tokio::select! {
@@ -165,9 +165,9 @@ pub async fn serve(idle_timeout: Duration) -> Result<(), AgentError> {
 }
 
 /// The agent's lock, waiting a little for an agent of another build to go.
-async fn take_lock(place: &Place) -> Result<File, AgentError> {
-    let file = lock_file(&place.lock).map_err(|source| AgentError::Dir {
-        dir: place.lock.clone(),
+async fn take_lock(files: &AgentFiles) -> Result<File, AgentError> {
+    let file = lock_file(&files.lock).map_err(|source| AgentError::Dir {
+        dir: files.lock.clone(),
         source,
     })?;
     let deadline = Instant::now() + LOCK_WAIT;
@@ -178,11 +178,11 @@ async fn take_lock(place: &Place) -> Result<File, AgentError> {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(AgentError::AlreadyRunning(place.socket.clone()));
+                return Err(AgentError::AlreadyRunning(files.socket.clone()));
             }
             Err(std::fs::TryLockError::Error(source)) => {
                 return Err(AgentError::Dir {
-                    dir: place.lock.clone(),
+                    dir: files.lock.clone(),
                     source,
                 });
             }

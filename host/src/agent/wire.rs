@@ -8,7 +8,7 @@
 use crate::config::{Config, Paths, RunScope};
 use crate::plugin::Limits;
 use crate::runtime::{
-    Answer, Arguments, Event, Invocation, Outcome, ResidentStats, RunRequest, TerminalInput,
+    Answer, Arguments, Event, Invocation, Outcome, RunRequest, SharedStats, TerminalInput,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -113,7 +113,7 @@ pub struct Status {
     pub idle_timeout_ms: u64,
     pub runs_served: u64,
     pub clients_now: u64,
-    pub resident: ResidentStats,
+    pub shared: SharedStats,
 }
 
 /// Writes one JSON message and flushes it.

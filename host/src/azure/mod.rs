@@ -12,8 +12,8 @@ pub mod names;
 pub mod notes;
 mod retry;
 mod session;
+mod shared;
 mod sizes;
-mod warm;
 
 pub use client::{ArmClient, ListBounds};
 pub use credential::{AuthMethod, Tokens};
@@ -21,8 +21,8 @@ pub use endpoint::{Endpoint, PUBLIC_ARM};
 pub use error::AzureError;
 pub use fence::Fence;
 pub use inventory::{
-    Inventory, ListScope, NewVm, PowerAction, SlimVm, VmRecord, check_tags, image_reference,
+    CachedVm, Inventory, ListScope, NewVm, PowerAction, VmRecord, check_tags, image_reference,
 };
 pub use retry::RetryPolicy;
 pub use session::Session;
-pub use warm::Warm;
+pub use shared::SharedAzure;

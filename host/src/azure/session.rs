@@ -2,7 +2,8 @@
 //! configuration and scope, so commands that never touch Azure pay nothing.
 
 use super::{
-    ArmClient, AuthMethod, AzureError, Endpoint, Inventory, ListBounds, RetryPolicy, Tokens, Warm,
+    ArmClient, AuthMethod, AzureError, Endpoint, Inventory, ListBounds, RetryPolicy, SharedAzure,
+    Tokens,
 };
 use crate::cache::{ApiCache, Cache, CacheError, Holder, Journal};
 use crate::config::{Config, Paths, RunScope};
@@ -28,7 +29,7 @@ pub struct Session {
     /// at a time, so the inventory and the plugin's own entries share it.
     cache: OnceLock<Option<ApiCache>>,
     /// Clients and caches kept by a process that serves many runs.
-    warm: Option<Arc<Warm>>,
+    shared: Option<Arc<SharedAzure>>,
 }
 
 impl Session {
@@ -42,15 +43,20 @@ impl Session {
             inventory: OnceCell::new(),
             opening: Mutex::new(None),
             cache: OnceLock::new(),
-            warm: None,
+            shared: None,
         }
     }
 
-    /// A session that takes its ARM client and cache from `warm`, and
+    /// A session that takes its ARM client and cache from `shared`, and
     /// leaves there the ones it makes, for the runs after it.
-    pub fn warm(paths: Paths, config: Arc<Config>, scope: RunScope, warm: Arc<Warm>) -> Self {
+    pub fn sharing(
+        paths: Paths,
+        config: Arc<Config>,
+        scope: RunScope,
+        shared: Arc<SharedAzure>,
+    ) -> Self {
         Self {
-            warm: Some(warm),
+            shared: Some(shared),
             ..Self::new(paths, config, scope)
         }
     }
@@ -58,7 +64,7 @@ impl Session {
     /// Starts opening the API cache on a background thread, so the several
     /// milliseconds sled takes to start overlap the plugin's own start-up.
     pub fn prepare(&self) {
-        if self.warm.is_some() {
+        if self.shared.is_some() {
             return;
         }
         let (paths, config) = (self.paths.clone(), self.config.clone());
@@ -115,8 +121,8 @@ impl Session {
             ArmClient::new(endpoint, tokens, subscription, RetryPolicy::default())
                 .with_list_bounds(bounds)
         };
-        let client = match &self.warm {
-            Some(warm) => warm.client(key, make),
+        let client = match &self.shared {
+            Some(shared) => shared.client(key, make),
             None => Arc::new(make()),
         };
         let inventory = Inventory::new(client, None);
@@ -128,12 +134,16 @@ impl Session {
         })
     }
 
-    /// The API cache: kept warm, or reached by [`Session::prepare`], or now
+    /// The API cache: kept shared, or reached by [`Session::prepare`], or now
     /// (blocking), once per session; `None` (with a warning) when it cannot
     /// be opened.
     pub fn api_cache(&self) -> Option<ApiCache> {
         let path = self.paths.api_cache();
-        if let Some(cache) = self.warm.as_ref().and_then(|warm| warm.open_cache(&path)) {
+        if let Some(cache) = self
+            .shared
+            .as_ref()
+            .and_then(|shared| shared.open_cache(&path))
+        {
             return Some(ApiCache::Open(cache));
         }
         self.cache
@@ -142,7 +152,7 @@ impl Session {
                 match opening.map(JoinHandle::join) {
                     Some(Ok(cache)) => cache,
                     Some(Err(_)) | None => {
-                        reach_cache(&self.paths, &self.config, self.warm.as_deref())
+                        reach_cache(&self.paths, &self.config, self.shared.as_deref())
                     }
                 }
             })
@@ -151,17 +161,17 @@ impl Session {
 }
 
 /// The API cache through the process holding it (the agent), else opened
-/// here (and kept in `warm`, if given); none (with one warning) when
+/// here (and kept in `shared`, if given); none (with one warning) when
 /// neither works.
-fn reach_cache(paths: &Paths, config: &Config, warm: Option<&Warm>) -> Option<ApiCache> {
+fn reach_cache(paths: &Paths, config: &Config, shared: Option<&SharedAzure>) -> Option<ApiCache> {
     if let Ok((ttls, _)) = config.cache()
         && let Some(holder) = Holder::reach(&paths.api_cache(), ttls)
     {
         return Some(ApiCache::Held(Arc::new(holder)));
     }
     let open = || open_cache(paths, config);
-    match warm {
-        Some(warm) => warm.cache(&paths.api_cache(), open),
+    match shared {
+        Some(shared) => shared.cache(&paths.api_cache(), open),
         None => open(),
     }
     .map(ApiCache::Open)

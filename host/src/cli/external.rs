@@ -3,7 +3,7 @@
 
 use super::args::GlobalArgs;
 use super::settings::Settings;
-use super::{catalog_view, plugin_args, present};
+use super::{catalog_view, plugin_args, show_run};
 use crate::agent;
 use crate::config::{Paths, Scope};
 use crate::plugin::{Catalog, description};
@@ -72,7 +72,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
     };
     if settings.agent.enabled {
         match agent::run(request.clone(), settings.agent.idle_timeout).await {
-            Ok(handle) => return present::run(handle, &settings).await,
+            Ok(handle) => return show_run::run(handle, &settings).await,
             Err(error) => {
                 let message = format!("{error}; running the command in this process");
                 render::warn(
@@ -87,7 +87,7 @@ pub async fn run(args: Vec<OsString>, global: &GlobalArgs) -> anyhow::Result<u8>
         Some(runtime) => runtime,
         None => Runtime::new(&paths)?,
     };
-    present::run(runtime.run_admitted(request, admitted), &settings).await
+    show_run::run(runtime.run_admitted(request, admitted), &settings).await
 }
 
 /// `azlin help [COMMAND]`: the root help with every plugin, or a command's help.

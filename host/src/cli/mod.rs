@@ -7,8 +7,8 @@ mod catalog_view;
 mod external;
 mod logging;
 mod plugin_args;
-mod present;
 mod settings;
+mod show_run;
 
 pub use args::{Cli, GlobalArgs};
 
@@ -39,8 +39,8 @@ pub fn main() -> ExitCode {
     runtime.shutdown_background();
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(error) if present::is_broken_pipe(&error) => ExitCode::SUCCESS,
-        Err(error) => ExitCode::from(present::failure(&error, crate::render::Style::plain())),
+        Err(error) if show_run::is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => ExitCode::from(show_run::failure(&error, crate::render::Style::plain())),
     }
 }
 

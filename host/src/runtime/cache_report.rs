@@ -19,7 +19,12 @@ impl Runtime {
     ) -> Result<Vec<Event>, String> {
         // The report reads the cache alone, so it needs no scope.
         let scope = Ok(Scope::default());
-        let session = Session::warm(paths, config, scope, self.warm().unwrap_or_default());
+        let session = Session::sharing(
+            paths,
+            config,
+            scope,
+            self.shared_azure().unwrap_or_default(),
+        );
         match session.api_cache().as_ref().and_then(|cache| cache.open()) {
             Some(cache) => cache_report(cache, clear).map_err(|error| error.to_string()),
             None => Err("the API cache could not be opened; see the agent's log".into()),

@@ -4,7 +4,7 @@
 mod cache_report;
 mod protected;
 mod request;
-mod resident;
+mod shared;
 
 pub use crate::exchange::{
     Align, Answer, Column, EXIT_INTERRUPTED, EXIT_STOPPED, Event, Failure, Format, Invocation,
@@ -12,7 +12,7 @@ pub use crate::exchange::{
 };
 pub use cache_report::cache_report;
 pub use request::{Arguments, RunRequest};
-pub use resident::{Resident, ResidentStats};
+pub use shared::{Shared, SharedStats};
 
 use crate::azure::Session;
 use crate::config::Paths;
@@ -108,7 +108,7 @@ pub struct Runtime {
     loaded: Mutex<HashMap<String, Arc<Loaded>>>,
     vetting: Vetting,
     /// Kept between runs when the runtime serves many (the agent).
-    resident: Option<Resident>,
+    shared: Option<Shared>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -128,11 +128,11 @@ impl Runtime {
 
     /// A runtime that keeps SSH connections, Azure clients and caches from
     /// one run to the next (the agent's).
-    pub fn resident(paths: &Paths) -> Result<Arc<Self>, RuntimeError> {
-        Self::build(paths, Some(Resident::default())).map(Arc::new)
+    pub fn shared(paths: &Paths) -> Result<Arc<Self>, RuntimeError> {
+        Self::build(paths, Some(Shared::default())).map(Arc::new)
     }
 
-    fn build(paths: &Paths, resident: Option<Resident>) -> Result<Self, RuntimeError> {
+    fn build(paths: &Paths, shared: Option<Shared>) -> Result<Self, RuntimeError> {
         let engine_error = |error: wasmtime::Error| RuntimeError::Engine(error.to_string());
         let engine = plugin::engine().map_err(engine_error)?;
         let linker = plugin::linker(&engine).map_err(engine_error)?;
@@ -144,20 +144,18 @@ impl Runtime {
             ticker,
             loaded: Mutex::default(),
             vetting: Vetting::new(paths),
-            resident,
+            shared,
         })
     }
 
-    /// The Azure clients and caches a resident runtime keeps.
-    pub fn warm(&self) -> Option<Arc<crate::azure::Warm>> {
-        self.resident
-            .as_ref()
-            .map(|resident| resident.azure.clone())
+    /// The Azure clients and caches a shared runtime keeps.
+    pub fn shared_azure(&self) -> Option<Arc<crate::azure::SharedAzure>> {
+        self.shared.as_ref().map(|shared| shared.azure.clone())
     }
 
-    /// What a resident runtime holds now; `None` for one that keeps nothing.
-    pub fn resident_stats(&self) -> Option<ResidentStats> {
-        self.resident.as_ref().map(Resident::stats)
+    /// What a shared runtime holds now; `None` for one that keeps nothing.
+    pub fn shared_stats(&self) -> Option<SharedStats> {
+        self.shared.as_ref().map(Shared::stats)
     }
 
     /// The plugins this runtime can find.
@@ -340,12 +338,12 @@ impl Runtime {
         );
         let args = parsed_args(request.arguments);
         let paths = request.paths.clone();
-        let azure = Arc::new(match &self.resident {
-            Some(resident) => Session::warm(
+        let azure = Arc::new(match &self.shared {
+            Some(shared) => Session::sharing(
                 request.paths,
                 request.config.clone(),
                 request.scope,
-                resident.azure.clone(),
+                shared.azure.clone(),
             ),
             None => Session::new(request.paths, request.config.clone(), request.scope),
         });
@@ -356,8 +354,8 @@ impl Runtime {
             .capabilities
             .iter()
             .any(Capability::uses_ssh)
-            .then(|| match &self.resident {
-                Some(resident) => resident.pool(&request.config),
+            .then(|| match &self.shared {
+                Some(shared) => shared.pool(&request.config),
                 None => request
                     .config
                     .ssh_for_user()
@@ -380,8 +378,8 @@ impl Runtime {
             ended = plugin::run(&loaded.pre, &limits, context, &args, io) => Some(ended),
             () = cancel.notified() => None,
         };
-        // A resident runtime keeps its connections for the next run.
-        if let (Some(Ok(pool)), None) = (ssh, &self.resident) {
+        // A shared runtime keeps its connections for the next run.
+        if let (Some(Ok(pool)), None) = (ssh, &self.shared) {
             pool.close_all().await;
         }
         let Some(ended) = ended else {

@@ -1,24 +1,24 @@
 //! Joins the four cached lists into the records `list` and `status` show.
 
 use super::VmRecord;
-use super::slim::{SlimNic, SlimPublicIp, SlimSize, SlimState, SlimVm};
+use super::cached_fields::{CachedNic, CachedPublicIp, CachedSize, CachedState, CachedVm};
 use crate::azure::models::{PowerState, ResourceId};
 use crate::azure::sizes;
 use std::collections::HashMap;
 
 /// One record per VM, with its power state, addresses and size figures.
 pub fn join(
-    vms: Vec<SlimVm>,
-    states: &[SlimState],
-    nics: &[SlimNic],
-    pips: &[SlimPublicIp],
-    extra_sizes: &[SlimSize],
+    vms: Vec<CachedVm>,
+    states: &[CachedState],
+    nics: &[CachedNic],
+    pips: &[CachedPublicIp],
+    extra_sizes: &[CachedSize],
 ) -> Vec<VmRecord> {
     let states: HashMap<&str, PowerState> = states
         .iter()
         .map(|(id, state)| (id.as_str(), *state))
         .collect();
-    let nics: HashMap<&str, &SlimNic> = nics.iter().map(|nic| (nic.id.as_str(), nic)).collect();
+    let nics: HashMap<&str, &CachedNic> = nics.iter().map(|nic| (nic.id.as_str(), nic)).collect();
     let pips: HashMap<&str, &str> = pips
         .iter()
         .filter_map(|(id, ip)| Some((id.as_str(), ip.as_deref()?)))

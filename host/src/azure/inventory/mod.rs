@@ -3,21 +3,21 @@
 //! parallel and each cached for its own time-to-live, so the number of
 //! requests does not grow with the number of VMs.
 
+mod cached_fields;
 mod join;
 mod lifecycle;
-mod slim;
 mod tags;
 
 use super::models::{InstanceView, NetworkInterface, PowerState, VirtualMachine};
 use super::names::segment;
 use super::{ArmClient, AzureError, sizes};
 use crate::cache::{ApiCache, Cache, Journal, Key, Operation, Pattern};
+/// The cached form of a listed VM; public for the cache benchmarks.
+pub use cached_fields::CachedVm;
+use cached_fields::{CachedNic, CachedSize};
 pub use lifecycle::{NewVm, image_reference};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-/// The cached form of a listed VM; public for the cache benchmarks.
-pub use slim::SlimVm;
-use slim::{SlimNic, SlimSize};
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -176,16 +176,16 @@ impl Inventory {
             format!("{base}/providers/Microsoft.Network/publicIPAddresses?{NETWORK_API}");
         let (vms, states, nics, pips) = tokio::try_join!(
             self.cached(key(Operation::VmList, "vms"), scope.refresh, || {
-                self.slim_list::<VirtualMachine, _>(&vms_url, SlimVm::from)
+                self.slim_list::<VirtualMachine, _>(&vms_url, CachedVm::from)
             }),
             self.cached(key(Operation::PowerState, "states"), scope.refresh, || {
-                self.slim_list(&states_url, slim::state)
+                self.slim_list(&states_url, cached_fields::state)
             }),
             self.cached(key(Operation::Ips, "nics"), scope.refresh, || {
-                self.slim_list::<NetworkInterface, _>(&nics_url, SlimNic::from)
+                self.slim_list::<NetworkInterface, _>(&nics_url, CachedNic::from)
             }),
             self.cached(key(Operation::Ips, "pips"), scope.refresh, || {
-                self.slim_list(&pips_url, slim::public_ip)
+                self.slim_list(&pips_url, cached_fields::public_ip)
             }),
         )?;
         let (sizes, size_sources) = self.sizes_for(&vms.0, scope.refresh).await?;
@@ -293,9 +293,9 @@ impl Inventory {
     /// (cached), with the cache entries they came from (see [`Inventory::cached`]).
     async fn sizes_for(
         &self,
-        vms: &[SlimVm],
+        vms: &[CachedVm],
         refresh: bool,
-    ) -> Result<(Vec<SlimSize>, Vec<Option<(Key, u64)>>), AzureError> {
+    ) -> Result<(Vec<CachedSize>, Vec<Option<(Key, u64)>>), AzureError> {
         let unknown: BTreeSet<&str> = vms
             .iter()
             .filter(|vm| !vm.size.is_empty() && sizes::known(&vm.size).is_none())
@@ -312,9 +312,9 @@ impl Inventory {
                 ("region", region),
                 ("kind", "sizes"),
             ];
-            let (listed, source): (Vec<Option<SlimSize>>, _) = self
+            let (listed, source): (Vec<Option<CachedSize>>, _) = self
                 .cached(Key::new(Operation::Metadata, &params), refresh, || {
-                    self.slim_list(&url, slim::size)
+                    self.slim_list(&url, cached_fields::size)
                 })
                 .await?;
             found.extend(listed.into_iter().flatten());

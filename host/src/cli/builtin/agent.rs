@@ -3,8 +3,8 @@
 
 use crate::agent;
 use crate::cli::args::{AgentCommand, GlobalArgs};
-use crate::cli::present;
 use crate::cli::settings::Settings;
+use crate::cli::show_run;
 use crate::runtime::{Event, Value};
 use std::ffi::OsString;
 
@@ -43,7 +43,7 @@ pub async fn run(command: AgentCommand, global: &GlobalArgs) -> anyhow::Result<u
         )],
         AgentCommand::Serve { .. } => unreachable!("served above"),
     };
-    present::events(events, &settings).await
+    show_run::events(events, &settings).await
 }
 
 fn describe(status: &agent::Status) -> Vec<Event> {
@@ -62,12 +62,12 @@ fn describe(status: &agent::Status) -> Vec<Event> {
         ),
         ("runs_served".into(), number(status.runs_served)),
         ("clients_now".into(), number(status.clients_now)),
-        ("ssh_pools".into(), number(status.resident.pools as u64)),
+        ("ssh_pools".into(), number(status.shared.pools as u64)),
         (
             "ssh_connections".into(),
-            number(status.resident.connections as u64),
+            number(status.shared.connections as u64),
         ),
-        ("open_caches".into(), number(status.resident.caches as u64)),
+        ("open_caches".into(), number(status.shared.caches as u64)),
     ];
     vec![Event::Record {
         name: "agent".into(),

@@ -4,8 +4,8 @@
 use crate::agent;
 use crate::cache::Cache;
 use crate::cli::args::CacheCommand;
-use crate::cli::present;
 use crate::cli::settings::Settings;
+use crate::cli::show_run;
 use crate::runtime::cache_report;
 use std::time::Duration;
 
@@ -18,12 +18,12 @@ pub async fn run(command: CacheCommand, settings: &Settings) -> anyhow::Result<u
     let clear = matches!(command, CacheCommand::Clear);
     if settings.agent.enabled {
         match agent::cache(&settings.paths, &settings.config, clear).await {
-            Ok(Some(events)) => return present::events(events, settings).await,
+            Ok(Some(events)) => return show_run::events(events, settings).await,
             Ok(None) => {}
             Err(error) => tracing::warn!("{error}; reading the cache here"),
         }
     }
     let (ttls, bounds) = settings.config.cache()?;
     let cache = Cache::open(&settings.paths.api_cache(), ttls, bounds, LOCK_WAIT)?;
-    present::events(cache_report(&cache, clear)?, settings).await
+    show_run::events(cache_report(&cache, clear)?, settings).await
 }

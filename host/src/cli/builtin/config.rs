@@ -2,8 +2,8 @@
 //! the user's comments and any keys azlin does not know.
 
 use crate::cli::args::ConfigCommand;
-use crate::cli::present;
 use crate::cli::settings::Settings;
+use crate::cli::show_run;
 use crate::config::{self, display_value};
 use crate::runtime::{Event, Value};
 
@@ -62,5 +62,5 @@ async fn show(settings: &Settings) -> anyhow::Result<u8> {
             fields,
         });
     }
-    present::events(events, settings).await
+    show_run::events(events, settings).await
 }

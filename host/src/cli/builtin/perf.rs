@@ -3,8 +3,8 @@
 //! saved one.
 
 use crate::cli::args::PerfCommand;
-use crate::cli::present;
 use crate::cli::settings::Settings;
+use crate::cli::show_run;
 use crate::perf::{Store, Tally, Timing};
 use crate::runtime::{Align, Column, Event, Value};
 use std::time::Duration;
@@ -23,7 +23,7 @@ pub async fn run(command: PerfCommand, settings: &Settings) -> anyhow::Result<u8
         store.reset()?;
         events.push(Event::Warning("the counters were reset".into()));
     }
-    present::events(events, settings).await
+    show_run::events(events, settings).await
 }
 
 fn report(tally: &Tally, store: &Store) -> Vec<Event> {

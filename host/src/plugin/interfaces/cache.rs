@@ -142,7 +142,7 @@ fn unavailable(error: &CacheError) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::azure::Warm;
+    use crate::azure::SharedAzure;
     use crate::config::{Config, Paths};
     use crate::plugin::{Limits, RunContext};
 
@@ -155,16 +155,21 @@ mod tests {
         (paths, Arc::new(config))
     }
 
-    /// The store data of a run of plugin `plugin`, on the cache `warm` keeps.
-    fn run_of(plugin: &str, root: &std::path::Path, config: &str, warm: &Arc<Warm>) -> HostState {
+    /// The store data of a run of plugin `plugin`, on the cache `shared` keeps.
+    fn run_of(
+        plugin: &str,
+        root: &std::path::Path,
+        config: &str,
+        shared: &Arc<SharedAzure>,
+    ) -> HostState {
         let (paths, config) = paths(root, config);
         let mut context = RunContext::describing(plugin);
         let scope = Ok(Default::default());
-        context.azure = Some(Arc::new(Session::warm(
+        context.azure = Some(Arc::new(Session::sharing(
             paths,
             config.clone(),
             scope,
-            warm.clone(),
+            shared.clone(),
         )));
         context.config = config;
         HostState::new(&Limits::default(), Arc::new(context), None)
@@ -183,9 +188,9 @@ mod tests {
     #[tokio::test]
     async fn plugins_never_see_or_invalidate_each_others_entries() {
         let root = tempfile::tempdir().expect("temp dir");
-        let warm = Arc::new(Warm::default());
-        let mut alpha = run_of("alpha", root.path(), "", &warm);
-        let mut beta = run_of("beta", root.path(), "", &warm);
+        let shared = Arc::new(SharedAzure::default());
+        let mut alpha = run_of("alpha", root.path(), "", &shared);
+        let mut beta = run_of("beta", root.path(), "", &shared);
         seen(alpha.put("shared".into(), b"a".to_vec(), 3600).await).expect("put");
         assert_eq!(seen(beta.get("shared".into()).await).expect("get"), None);
         seen(beta.put("shared".into(), b"b".to_vec(), 3600).await).expect("put");

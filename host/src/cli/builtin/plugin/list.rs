@@ -1,8 +1,8 @@
 //! `azlin plugin list`: every plugin with its version, digest, the
 //! capabilities its imports require, and whether vetting lets it run.
 
-use crate::cli::present;
 use crate::cli::settings::Settings;
+use crate::cli::show_run;
 use crate::plugin::{Entry, Loaded};
 use crate::runtime::{Align, Column, Event, Runtime, Value};
 
@@ -31,7 +31,7 @@ pub async fn run(settings: &Settings) -> anyhow::Result<u8> {
         };
         events.push(Event::Row(row));
     }
-    present::events(events, settings).await
+    show_run::events(events, settings).await
 }
 
 fn loaded_row(loaded: &Loaded) -> Vec<Value> {

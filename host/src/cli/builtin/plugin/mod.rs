@@ -8,8 +8,8 @@ mod list;
 mod verify;
 
 use crate::cli::args::PluginCommand;
-use crate::cli::present;
 use crate::cli::settings::Settings;
+use crate::cli::show_run;
 use crate::plugin::Capability;
 use crate::policy::{Signed, VettingError};
 use crate::render;
@@ -68,7 +68,7 @@ pub async fn run(command: PluginCommand, settings: &Settings) -> anyhow::Result<
     };
     match shown {
         Ok(shown) => {
-            let code = present::events(shown.events, settings).await?;
+            let code = show_run::events(shown.events, settings).await?;
             Ok(code.max(shown.code))
         }
         Err(error) => match usage(error) {

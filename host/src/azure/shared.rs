@@ -10,14 +10,14 @@ use std::sync::{Arc, Mutex};
 
 /// Clients by endpoint, identity and subscription; caches by directory.
 #[derive(Debug, Default)]
-pub struct Warm {
+pub struct SharedAzure {
     clients: Mutex<HashMap<String, Arc<ArmClient>>>,
     caches: Mutex<HashMap<PathBuf, Arc<Cache>>>,
     /// Each open cache served to the user's other processes.
     servers: Mutex<Vec<Server>>,
 }
 
-impl Warm {
+impl SharedAzure {
     /// The client kept under `key`, or the one `make` builds, kept from now on.
     pub fn client(&self, key: String, make: impl FnOnce() -> ArmClient) -> Arc<ArmClient> {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A VM as listed, without its power state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SlimVm {
+pub struct CachedVm {
     pub id: String,
     pub name: String,
     pub location: String,
@@ -21,11 +21,11 @@ pub struct SlimVm {
 }
 
 /// A VM's power state by lower-cased id.
-pub type SlimState = (String, PowerState);
+pub type CachedState = (String, PowerState);
 
 /// A NIC's primary addresses, by lower-cased id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SlimNic {
+pub struct CachedNic {
     pub id: String,
     pub private_ip: Option<String>,
     /// Lower-cased id of the public IP resource.
@@ -33,18 +33,18 @@ pub struct SlimNic {
 }
 
 /// A public IP resource's address by lower-cased id.
-pub type SlimPublicIp = (String, Option<String>);
+pub type CachedPublicIp = (String, Option<String>);
 
 /// A size's vCPUs and memory (MiB) by lower-cased name.
-pub type SlimSize = (String, u32, u64);
+pub type CachedSize = (String, u32, u64);
 
-impl From<VirtualMachine> for SlimVm {
+impl From<VirtualMachine> for CachedVm {
     fn from(vm: VirtualMachine) -> Self {
         let properties = vm.properties.as_ref();
         let image = properties
             .and_then(|properties| properties.storage_profile.as_ref())
             .and_then(|storage| storage.image_reference.as_ref());
-        SlimVm {
+        CachedVm {
             name: vm.name().to_string(),
             size: vm.size().unwrap_or_default().to_string(),
             os_type: vm.os_type().map(str::to_string),
@@ -67,15 +67,15 @@ impl From<VirtualMachine> for SlimVm {
 }
 
 /// The power state an instance-view-bearing list item reports.
-pub fn state(vm: VirtualMachine) -> SlimState {
+pub fn state(vm: VirtualMachine) -> CachedState {
     let state = vm.power_state().unwrap_or(PowerState::Unknown);
     (vm.id.to_ascii_lowercase(), state)
 }
 
-impl From<NetworkInterface> for SlimNic {
+impl From<NetworkInterface> for CachedNic {
     fn from(nic: NetworkInterface) -> Self {
         let primary = nic.primary_ip_configuration();
-        SlimNic {
+        CachedNic {
             private_ip: primary.and_then(|ip| ip.private_ip_address.clone()),
             public_ip: primary
                 .and_then(|ip| ip.public_ip_address.as_ref())
@@ -86,12 +86,12 @@ impl From<NetworkInterface> for SlimNic {
 }
 
 /// A public IP's address by lower-cased id.
-pub fn public_ip(pip: PublicIpAddress) -> SlimPublicIp {
+pub fn public_ip(pip: PublicIpAddress) -> CachedPublicIp {
     (pip.id.to_ascii_lowercase(), pip.properties.ip_address)
 }
 
 /// A size's figures, when the list gives both.
-pub fn size(size: VmSize) -> Option<SlimSize> {
+pub fn size(size: VmSize) -> Option<CachedSize> {
     Some((
         size.name.to_ascii_lowercase(),
         size.number_of_cores?,

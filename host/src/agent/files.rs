@@ -19,7 +19,7 @@ const IGNORED: [&str; 2] = ["AZLIN_LOG", "AZLIN_NO_AGENT"];
 
 /// The files of one agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Place {
+pub struct AgentFiles {
     pub dir: PathBuf,
     pub socket: PathBuf,
     /// Held by the running agent: one agent per socket.
@@ -29,21 +29,21 @@ pub struct Place {
     pub log: PathBuf,
 }
 
-impl Place {
+impl AgentFiles {
     /// The agent for this process's user and environment; the directory is
     /// made (mode 700) if missing and refused if anyone else could enter it.
-    pub fn current() -> Result<Place, AgentError> {
+    pub fn current() -> Result<AgentFiles, AgentError> {
         let uid = current_uid();
         let dir = crate::config::agent_dir();
         prepare(&dir, uid)?;
         let az = ("az".to_string(), az_on_path(std::env::var_os("PATH")));
         let vars = std::env::vars().chain(std::iter::once(az));
-        Ok(Place::in_dir(dir, &fingerprint(vars)))
+        Ok(AgentFiles::in_dir(dir, &fingerprint(vars)))
     }
 
-    fn in_dir(dir: PathBuf, fingerprint: &str) -> Place {
+    fn in_dir(dir: PathBuf, fingerprint: &str) -> AgentFiles {
         let file = |suffix: &str| dir.join(format!("agent-{fingerprint}.{suffix}"));
-        Place {
+        AgentFiles {
             socket: file("sock"),
             lock: file("lock"),
             spawn_lock: file("spawn"),
