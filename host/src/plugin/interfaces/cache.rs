@@ -2,12 +2,12 @@
 //! plugin's name and held to a quota of bytes per plugin.
 
 use super::HostError;
+use super::views::CacheView;
 use crate::azure::Session;
 use crate::cache::{ApiCache, CacheError, Key};
 use crate::plugin::bindings::cache::Host;
 use crate::plugin::bindings::types::Error;
 use crate::plugin::meter::Meter;
-use crate::plugin::state::HostState;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,13 +16,15 @@ const MAX_KEY: usize = 256;
 /// Largest value, in bytes (1 MiB).
 const MAX_VALUE: usize = 1 << 20;
 
-impl Host for HostState {
+impl Host for CacheView<'_> {
     async fn get(&mut self, key: String) -> Result<Option<Vec<u8>>, HostError> {
         check_key(&key)?;
         let key = Key::plugin(self.cache_owner(), &key);
-        on_cache(self.azure(), self.meter.clone(), move |cache| {
-            Ok(cache.get::<Vec<u8>>(&key))
-        })
+        on_cache(
+            self.context.azure.clone(),
+            self.meter.clone(),
+            move |cache| Ok(cache.get::<Vec<u8>>(&key)),
+        )
         .await
     }
 
@@ -49,7 +51,7 @@ impl Host for HostState {
         };
         let key = Key::plugin(self.cache_owner(), &key);
         let ttl = Duration::from_secs(ttl_seconds.into());
-        on_cache(self.azure(), self.meter.clone(), move |cache| {
+        on_cache(self.context.azure.clone(), self.meter.clone(), move |cache| {
             cache
                 .put_within(&key, &value, ttl, quota)
                 .map_err(|error| match error {
@@ -64,17 +66,21 @@ impl Host for HostState {
 
     async fn invalidate(&mut self, prefix: String) -> Result<u32, HostError> {
         let scope = Key::plugin(self.cache_owner(), "");
-        on_cache(self.azure(), self.meter.clone(), move |cache| {
-            cache
-                .invalidate_prefix(&scope, &prefix)
-                .map(|removed| u32::try_from(removed).unwrap_or(u32::MAX))
-                .map_err(|error| unavailable(&error))
-        })
+        on_cache(
+            self.context.azure.clone(),
+            self.meter.clone(),
+            move |cache| {
+                cache
+                    .invalidate_prefix(&scope, &prefix)
+                    .map(|removed| u32::try_from(removed).unwrap_or(u32::MAX))
+                    .map_err(|error| unavailable(&error))
+            },
+        )
         .await
     }
 }
 
-impl HostState {
+impl CacheView<'_> {
     /// The name this plugin's entries are kept under: its own, whatever
     /// alias the user typed.
     fn cache_owner(&self) -> &str {
@@ -144,7 +150,7 @@ mod tests {
     use super::*;
     use crate::azure::SharedAzure;
     use crate::config::{Config, Paths};
-    use crate::plugin::{Limits, RunContext};
+    use crate::plugin::{HostState, Limits, RunContext};
 
     /// A user's directories under `root`, with `config` as config.toml.
     fn paths(root: &std::path::Path, config: &str) -> (Paths, Arc<Config>) {
@@ -191,30 +197,53 @@ mod tests {
         let shared = Arc::new(SharedAzure::default());
         let mut alpha = run_of("alpha", root.path(), "", &shared);
         let mut beta = run_of("beta", root.path(), "", &shared);
-        seen(alpha.put("shared".into(), b"a".to_vec(), 3600).await).expect("put");
-        assert_eq!(seen(beta.get("shared".into()).await).expect("get"), None);
-        seen(beta.put("shared".into(), b"b".to_vec(), 3600).await).expect("put");
-        let found = seen(alpha.get("shared".into()).await).expect("get");
+        seen(
+            alpha
+                .cache_view()
+                .put("shared".into(), b"a".to_vec(), 3600)
+                .await,
+        )
+        .expect("put");
+        assert_eq!(
+            seen(beta.cache_view().get("shared".into()).await).expect("get"),
+            None
+        );
+        seen(
+            beta.cache_view()
+                .put("shared".into(), b"b".to_vec(), 3600)
+                .await,
+        )
+        .expect("put");
+        let found = seen(alpha.cache_view().get("shared".into()).await).expect("get");
         assert_eq!(found.as_deref(), Some(&b"a"[..]));
-        assert_eq!(seen(beta.invalidate(String::new()).await).expect("drop"), 1);
-        let found = seen(alpha.get("shared".into()).await).expect("get");
+        assert_eq!(
+            seen(beta.cache_view().invalidate(String::new()).await).expect("drop"),
+            1
+        );
+        let found = seen(alpha.cache_view().get("shared".into()).await).expect("get");
         assert_eq!(found.as_deref(), Some(&b"a"[..]));
-        assert_eq!(seen(alpha.invalidate("sh".into()).await).expect("drop"), 1);
+        assert_eq!(
+            seen(alpha.cache_view().invalidate("sh".into()).await).expect("drop"),
+            1
+        );
     }
 
     #[tokio::test]
     async fn bad_keys_ttls_and_values_are_invalid_input() {
         let root = tempfile::tempdir().expect("temp dir");
         let mut run = run_of("alpha", root.path(), "", &Arc::default());
-        assert!(invalid(run.get(String::new()).await));
-        assert!(invalid(run.get("k".repeat(MAX_KEY + 1)).await));
+        assert!(invalid(run.cache_view().get(String::new()).await));
+        assert!(invalid(run.cache_view().get("k".repeat(MAX_KEY + 1)).await));
         let longest = "k".repeat(MAX_KEY);
-        assert_eq!(seen(run.get(longest).await).expect("a long key"), None);
-        assert!(invalid(run.put("k".into(), vec![1], 0).await));
+        assert_eq!(
+            seen(run.cache_view().get(longest).await).expect("a long key"),
+            None
+        );
+        assert!(invalid(run.cache_view().put("k".into(), vec![1], 0).await));
         let too_big = vec![0; MAX_VALUE + 1];
-        assert!(invalid(run.put("k".into(), too_big, 60).await));
+        assert!(invalid(run.cache_view().put("k".into(), too_big, 60).await));
         let largest = vec![0; MAX_VALUE];
-        seen(run.put("k".into(), largest, 60).await).expect("1 MiB fits");
+        seen(run.cache_view().put("k".into(), largest, 60).await).expect("1 MiB fits");
     }
 
     #[tokio::test]
@@ -223,20 +252,20 @@ mod tests {
         let config = "[cache]\nplugin_quota_mib = 1\n";
         let mut run = run_of("alpha", root.path(), config, &Arc::default());
         let half = vec![0; MAX_VALUE / 2 + 1];
-        seen(run.put("a".into(), half.clone(), 60).await).expect("within the quota");
-        let refused = seen(run.put("b".into(), half.clone(), 60).await);
+        seen(run.cache_view().put("a".into(), half.clone(), 60).await).expect("within the quota");
+        let refused = seen(run.cache_view().put("b".into(), half.clone(), 60).await);
         assert!(
             matches!(refused, Err(Error::AccessDenied(_))),
             "{refused:?}"
         );
-        seen(run.put("a".into(), half, 60).await).expect("replacing fits");
+        seen(run.cache_view().put("a".into(), half, 60).await).expect("replacing fits");
     }
 
     #[tokio::test]
     async fn a_describing_plugin_finds_the_cache_unavailable() {
         let context = Arc::new(RunContext::describing("alpha"));
         let mut run = HostState::new(&Limits::default(), context, None);
-        let found = seen(run.get("k".into()).await);
+        let found = seen(run.cache_view().get("k".into()).await);
         assert!(matches!(found, Err(Error::Unavailable(_))), "{found:?}");
     }
 }

@@ -2,13 +2,13 @@
 //! clock, and the settings plugins may read.
 
 use super::HostError;
+use super::views::ContextView;
 use crate::config::{PLUGIN_READABLE, PluginRead};
 use crate::exchange::Format;
 use crate::plugin::bindings::host_info::{Host, InvocationInfo, OutputFormat};
 use crate::plugin::bindings::types::Error;
-use crate::plugin::state::HostState;
 
-impl Host for HostState {
+impl Host for ContextView<'_> {
     async fn host_version(&mut self) -> wasmtime::Result<String> {
         Ok(env!("CARGO_PKG_VERSION").into())
     }

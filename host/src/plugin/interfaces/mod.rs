@@ -13,6 +13,7 @@ mod terminal;
 mod transfer;
 mod types;
 mod v0_1;
+mod views;
 mod vm_control;
 mod vms;
 
@@ -25,9 +26,10 @@ use super::bindings::{
 use super::state::HostState;
 pub use host_error::HostError;
 use std::path::PathBuf;
-use wasmtime::component::{HasSelf, Linker};
+use views::RemoteView;
+use wasmtime::component::Linker;
 
-impl HostState {
+impl RemoteView<'_> {
     /// The local file the user typed as `typed` for this run, or an
     /// `access-denied` saying why the plugin may not touch it.
     pub(crate) fn local_path(&self, typed: &str) -> Result<PathBuf, Error> {
@@ -43,16 +45,19 @@ impl HostState {
 pub fn linker(engine: &wasmtime::Engine) -> wasmtime::Result<Linker<HostState>> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-    types_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    output_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    host_info_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    vms_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    vm_control_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    remote_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    cache_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    settings_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    terminal_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
-    transfer_wit::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)?;
+    types_wit::add_to_linker::<HostState, views::Context>(&mut linker, HostState::context_view)?;
+    output_wit::add_to_linker::<HostState, views::Output>(&mut linker, HostState::output_view)?;
+    host_info_wit::add_to_linker::<HostState, views::Context>(
+        &mut linker,
+        HostState::context_view,
+    )?;
+    vms_wit::add_to_linker::<HostState, views::Azure>(&mut linker, HostState::azure_view)?;
+    vm_control_wit::add_to_linker::<HostState, views::Azure>(&mut linker, HostState::azure_view)?;
+    remote_wit::add_to_linker::<HostState, views::Remote>(&mut linker, HostState::remote_view)?;
+    cache_wit::add_to_linker::<HostState, views::Cache>(&mut linker, HostState::cache_view)?;
+    settings_wit::add_to_linker::<HostState, views::Context>(&mut linker, HostState::context_view)?;
+    terminal_wit::add_to_linker::<HostState, views::Remote>(&mut linker, HostState::remote_view)?;
+    transfer_wit::add_to_linker::<HostState, views::Remote>(&mut linker, HostState::remote_view)?;
     v0_1::add_to_linker(&mut linker)?;
     Ok(linker)
 }

@@ -2,14 +2,14 @@
 //! checking tables and records are well formed.
 
 use super::HostError;
+use super::views::OutputView;
 use crate::exchange::Answer;
 use crate::exchange::events::{self, Event};
 use crate::plugin::bindings::output::{Align, Column, Host, Progress};
 use crate::plugin::bindings::types::{Error, Value};
-use crate::plugin::state::HostState;
 use std::collections::HashSet;
 
-impl Host for HostState {
+impl Host for OutputView<'_> {
     async fn begin_table(&mut self, name: String, columns: Vec<Column>) -> Result<(), HostError> {
         self.claim_name(&name)?;
         if columns.is_empty() {
@@ -126,7 +126,7 @@ fn unanswered() -> Error {
     Error::Unavailable("the question could not be put to the user".into())
 }
 
-impl HostState {
+impl OutputView<'_> {
     /// Puts a question to the user, if there is a terminal to ask on.
     async fn put(&mut self, question: Event) -> Result<Answer, HostError> {
         if !self.context.invocation.can_ask {

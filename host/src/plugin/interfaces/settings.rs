@@ -3,15 +3,15 @@
 //! config directory and `--config`, also when the agent runs the plugin).
 
 use super::HostError;
+use super::views::ContextView;
 use crate::config::{self, ConfigError, Context as Stored, NewContext, Paths};
 use crate::plugin::bindings::settings::{Context, Host};
 use crate::plugin::bindings::types::Error;
-use crate::plugin::state::HostState;
 
 /// A settings call's answer to the plugin.
 type Answer<T> = Result<T, HostError>;
 
-impl Host for HostState {
+impl Host for ContextView<'_> {
     async fn session_name(&mut self, vm: String) -> Answer<Option<String>> {
         Ok(self.with_paths(|paths| {
             Ok(config::session_names(&paths.config_file)?
@@ -96,7 +96,7 @@ impl Host for HostState {
     }
 }
 
-impl HostState {
+impl ContextView<'_> {
     /// Runs `work` on the user's paths, with its errors as the plugin sees them.
     fn with_paths<T>(
         &self,

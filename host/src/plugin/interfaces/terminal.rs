@@ -3,11 +3,11 @@
 //! and the pooled SSH channel here; the plugin only waits for the status.
 
 use super::HostError;
+use super::views::RemoteView;
 use crate::exchange::{Event, TerminalInput, TerminalOutput, WindowSize};
 use crate::plugin::bindings::remote::Target;
 use crate::plugin::bindings::terminal::{AttachOptions, Destination, Host};
 use crate::plugin::bindings::types::Error;
-use crate::plugin::state::HostState;
 use crate::ssh::{Pool, PtyRequest, ShellEnd, ShellInput, ShellIo, ShellRequest};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 /// How long the terminal's owner may take to say it is ready.
 const START_WAIT: Duration = Duration::from_secs(30);
 
-impl Host for HostState {
+impl Host for RemoteView<'_> {
     async fn attach(
         &mut self,
         destination: Destination,

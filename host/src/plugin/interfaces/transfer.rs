@@ -5,12 +5,13 @@
 
 use super::HostError;
 use super::remote::{Fleet, ssh_error};
+use super::views::RemoteView;
 use crate::exchange::{Event, Progress};
 use crate::plugin::bindings::remote::Target;
 use crate::plugin::bindings::transfer::{Copied, CopyOptions, Machine, Place};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::local_paths::LocalPaths;
-use crate::plugin::state::{HostState, OutputSink};
+use crate::plugin::state::OutputSink;
 use crate::ssh::Sftp;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,7 +24,7 @@ const CHUNK: usize = 1 << 20;
 /// Suffix of a file being written.
 const PART: &str = ".azlin-part";
 
-impl crate::plugin::bindings::transfer::Host for HostState {
+impl crate::plugin::bindings::transfer::Host for RemoteView<'_> {
     async fn copy(
         &mut self,
         sources: Vec<Place>,
@@ -34,7 +35,7 @@ impl crate::plugin::bindings::transfer::Host for HostState {
     }
 }
 
-impl HostState {
+impl RemoteView<'_> {
     async fn copy_all(
         &mut self,
         sources: Vec<Place>,
@@ -54,7 +55,7 @@ impl HostState {
                     };
                     let from = self.local_path(&local)?;
                     let to = remote_path(&path);
-                    let done = upload(&sftp, &from, &to, many, &options, &mut self.output).await?;
+                    let done = upload(&sftp, &from, &to, many, &options, self.output).await?;
                     copied.push(done);
                 }
             }
@@ -68,8 +69,8 @@ impl HostState {
                     let sftp = open(&fleet, &target, &options).await?;
                     let from = remote_path(&path);
                     let local = &self.context.local;
-                    let done = download(&sftp, &from, &to, many, &options, local, &mut self.output)
-                        .await?;
+                    let done =
+                        download(&sftp, &from, &to, many, &options, local, self.output).await?;
                     copied.push(done);
                 }
             }

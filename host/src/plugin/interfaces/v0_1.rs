@@ -11,22 +11,25 @@ use crate::plugin::bindings::{
     remote as current_remote, vm_control as current_vm_control, vms as current_vms,
 };
 use crate::plugin::interfaces::remote::Batch;
+use crate::plugin::interfaces::views::{
+    self, AzureView, CacheView, ContextView, OutputView, RemoteView,
+};
 use crate::plugin::state::HostState;
-use wasmtime::component::{HasSelf, Linker, Resource};
+use wasmtime::component::{Linker, Resource};
 
 /// Adds the 0.1 interfaces to `linker`, under their 0.1.1 names.
 pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     linker.instance("azlin:host/types@0.1.1")?;
-    output::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
-    host_info::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
-    vms::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
-    vm_control::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
-    remote::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
-    cache::add_to_linker::<HostState, HasSelf<HostState>>(linker, |state| state)?;
+    output::add_to_linker::<HostState, views::Output>(linker, HostState::output_view)?;
+    host_info::add_to_linker::<HostState, views::Context>(linker, HostState::context_view)?;
+    vms::add_to_linker::<HostState, views::Azure>(linker, HostState::azure_view)?;
+    vm_control::add_to_linker::<HostState, views::Azure>(linker, HostState::azure_view)?;
+    remote::add_to_linker::<HostState, views::Remote>(linker, HostState::remote_view)?;
+    cache::add_to_linker::<HostState, views::Cache>(linker, HostState::cache_view)?;
     Ok(())
 }
 
-impl output::Host for HostState {
+impl output::Host for OutputView<'_> {
     async fn begin_table(
         &mut self,
         name: String,
@@ -83,7 +86,7 @@ fn column(column: output::Column) -> current_output::Column {
     }
 }
 
-impl host_info::Host for HostState {
+impl host_info::Host for ContextView<'_> {
     async fn host_version(&mut self) -> wasmtime::Result<String> {
         current_host_info::Host::host_version(self).await
     }
@@ -114,7 +117,7 @@ impl host_info::Host for HostState {
     }
 }
 
-impl vms::Host for HostState {
+impl vms::Host for AzureView<'_> {
     async fn list_vms(&mut self, filter: vms::VmFilter) -> Result<Vec<Vm>, HostError> {
         let filter = current_vms::VmFilter {
             resource_group: filter.resource_group,
@@ -132,7 +135,7 @@ impl vms::Host for HostState {
     }
 }
 
-impl vm_control::Host for HostState {
+impl vm_control::Host for AzureView<'_> {
     async fn start(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
         current_vm_control::Host::start(self, vm).await
     }
@@ -150,7 +153,7 @@ impl vm_control::Host for HostState {
     }
 }
 
-impl remote::Host for HostState {
+impl remote::Host for RemoteView<'_> {
     async fn exec(
         &mut self,
         target: remote::Target,
@@ -163,7 +166,7 @@ impl remote::Host for HostState {
     }
 }
 
-impl remote::HostBatch for HostState {
+impl remote::HostBatch for RemoteView<'_> {
     async fn new(
         &mut self,
         targets: Vec<remote::Target>,
@@ -228,7 +231,7 @@ fn exec_output(output: current_remote::ExecOutput) -> remote::ExecOutput {
     }
 }
 
-impl cache::Host for HostState {
+impl cache::Host for CacheView<'_> {
     async fn get(&mut self, key: String) -> Result<Option<Vec<u8>>, HostError> {
         current_cache::Host::get(self, key).await
     }

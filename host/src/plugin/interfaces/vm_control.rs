@@ -3,6 +3,7 @@
 
 use super::HostError;
 use super::azure_errors::to_wit;
+use super::views::AzureView;
 use super::vms::{inventory, power, vm as listed};
 use crate::azure::names::{check_new_vm, check_vm};
 use crate::azure::{
@@ -10,10 +11,9 @@ use crate::azure::{
 };
 use crate::plugin::bindings::types::{Error, PowerState, Vm, VmRef};
 use crate::plugin::bindings::vm_control::{Host, NewVm};
-use crate::plugin::state::HostState;
 use std::sync::Arc;
 
-impl Host for HostState {
+impl Host for AzureView<'_> {
     async fn start(&mut self, vm: VmRef) -> Result<PowerState, HostError> {
         Ok(self.act(vm, PowerAction::Start).await?)
     }
@@ -93,7 +93,7 @@ impl Writes {
     }
 }
 
-impl HostState {
+impl AzureView<'_> {
     /// `vm` named by Azure's rules and inside the plugin's resource groups.
     fn check_ref(&self, vm: &VmRef) -> Result<(), Error> {
         check_vm(&vm.name).map_err(Error::InvalidInput)?;

@@ -3,15 +3,15 @@
 
 use super::HostError;
 use super::azure_errors::to_wit;
+use super::views::AzureView;
 use crate::azure::models::PowerState as AzurePower;
 use crate::azure::{AzureError, Inventory, ListScope, Session, VmRecord, notes};
 use crate::exchange::Event;
 use crate::plugin::bindings::types::{Error, PowerState, Vm};
 use crate::plugin::bindings::vms::{Host, VmFilter};
-use crate::plugin::state::HostState;
 use std::sync::Arc;
 
-impl Host for HostState {
+impl Host for AzureView<'_> {
     async fn list_vms(&mut self, filter: VmFilter) -> Result<Vec<Vm>, HostError> {
         let pattern = match filter
             .name_pattern
@@ -107,7 +107,7 @@ async fn list(
     inventory(session).await?.list(scope).await
 }
 
-impl HostState {
+impl AzureView<'_> {
     /// The VMs of `scope` through the run's inventory; list items Azure sent
     /// that could not be read reach the user as warnings.
     async fn listed(

@@ -7,7 +7,7 @@ use crate::memory::{Account, Reservation};
 use crate::plugin::bindings::remote::{BatchResult, ExecOptions, HostBatch, Target};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::interfaces::HostError;
-use crate::plugin::state::HostState;
+use crate::plugin::interfaces::views::RemoteView;
 use std::sync::Arc;
 use wasmtime::component::Resource;
 
@@ -109,7 +109,7 @@ fn check(targets: &[Target], command: &str, max_workers: Option<u32>) -> Result<
     Ok(())
 }
 
-impl HostBatch for HostState {
+impl HostBatch for RemoteView<'_> {
     async fn new(
         &mut self,
         targets: Vec<Target>,

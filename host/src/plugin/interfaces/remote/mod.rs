@@ -11,13 +11,13 @@ use crate::executor::{FanOut, workers};
 use crate::plugin::bindings::remote::{ExecOptions, ExecOutput, Host, Target};
 use crate::plugin::bindings::types::Error;
 use crate::plugin::interfaces::HostError;
-use crate::plugin::state::HostState;
+use crate::plugin::interfaces::views::RemoteView;
 use std::time::Duration;
 
 /// Per-target limit of a round trip when the plugin gives none.
 const ROUND_TRIP_TIMEOUT: Duration = Duration::from_secs(10);
 
-impl Host for HostState {
+impl Host for RemoteView<'_> {
     async fn exec(
         &mut self,
         target: Target,
@@ -62,7 +62,7 @@ impl Host for HostState {
     }
 }
 
-impl HostState {
+impl RemoteView<'_> {
     /// Whether the plugin's scope lets it reach `target`. Under a
     /// resource-group scope only VMs named by group can be checked, so a bare
     /// address is refused.
