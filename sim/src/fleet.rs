@@ -33,6 +33,10 @@ pub struct SimVm {
     pub private_ip: String,
     pub public_ip: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// For a VM created through the simulator: its image as
+    /// `publisher:offer:sku:version`, and its `customData` as sent (base64).
+    pub image: Option<String>,
+    pub custom_data: Option<String>,
 }
 
 /// The power state VM `index` starts in: every 10th from 3 is stopped,
@@ -101,6 +105,8 @@ impl SimVm {
                 )
             }),
             tags,
+            image: None,
+            custom_data: None,
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct Profile {
     pub image: Value,
     /// `osProfile` as sent, less `customData` (ARM never returns it).
     pub os: Value,
+    /// `customData` as sent (base64), for tests.
+    pub custom_data: Option<String>,
 }
 
 /// A VM record; `nic` and `os_disk` are slots in [`Resources`].
@@ -400,6 +402,15 @@ impl Resources {
                 .and_then(|nic| self.pips.get(nic.public_ip?))
                 .and_then(|pip| pip.address.clone()),
             tags: vm.tags.clone(),
+            image: vm.profile.as_ref().map(|profile| {
+                ["publisher", "offer", "sku", "version"]
+                    .map(|part| profile.image[part].as_str().unwrap_or_default())
+                    .join(":")
+            }),
+            custom_data: vm
+                .profile
+                .as_ref()
+                .and_then(|profile| profile.custom_data.clone()),
         })
     }
 }

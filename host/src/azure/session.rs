@@ -92,17 +92,24 @@ impl Session {
         built.clone().map_err(AzureError::Unavailable)
     }
 
-    fn build(&self) -> Result<Inventory, AzureError> {
+    /// The subscription this run works in, and its tenant: the auth
+    /// profile's or active context's, else `AZURE_SUBSCRIPTION_ID`.
+    pub fn subscription(&self) -> Result<(String, Option<String>), AzureError> {
         let scope = self.scope.clone()?;
         let subscription = scope
             .subscription
-            .clone()
             .or_else(|| {
                 std::env::var("AZURE_SUBSCRIPTION_ID")
                     .ok()
                     .filter(|id| !id.is_empty())
             })
             .ok_or(AzureError::NoSubscription)?;
+        Ok((subscription, scope.tenant))
+    }
+
+    fn build(&self) -> Result<Inventory, AzureError> {
+        let scope = self.scope.clone()?;
+        let (subscription, _) = self.subscription()?;
         let endpoint = Endpoint::resolve(self.config.string("arm_endpoint"))?;
         let method = AuthMethod::parse(self.config.string("auth_method"))?;
         let (pages, time) = self.config.arm_list()?;

@@ -184,10 +184,44 @@ pub enum ConfigCommand {
     Show,
     /// Print one setting, e.g. default_resource_group
     Get { key: String },
-    /// Set a setting, keeping the file's comments and layout
-    Set { key: String, value: String },
+    /// Set a setting, keeping the file's comments and layout; a key azlin
+    /// does not read is refused unless --force
+    Set {
+        key: String,
+        value: String,
+        /// Write the key even though azlin does not read it
+        #[arg(long)]
+        force: bool,
+    },
     /// Remove a setting
     Unset { key: String },
     /// Print the config file's path
     Path,
+    /// Show the settings that differ from the defaults (or from FILE)
+    Diff {
+        /// Another config file to compare with, instead of the defaults
+        file: Option<std::path::PathBuf>,
+        /// Show every known setting, not only those that differ
+        #[arg(long)]
+        all: bool,
+        /// Existing azlin's spelling of -o: table or json
+        #[arg(long, value_parser = ["table", "json"])]
+        format: Option<String>,
+    },
+    /// Write a first config.toml with the defaults a command falls back on
+    /// (existing azlin asks for them one by one; here they are flags)
+    Init {
+        /// The default resource group
+        #[arg(long, alias = "rg")]
+        resource_group: Option<String>,
+        /// The default region
+        #[arg(long, default_value = "westus2")]
+        region: String,
+        /// The default VM size
+        #[arg(long, default_value = "Standard_E16as_v5")]
+        vm_size: String,
+        /// Replace an existing config.toml
+        #[arg(long)]
+        force: bool,
+    },
 }

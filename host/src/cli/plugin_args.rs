@@ -142,7 +142,19 @@ fn option_arg(option: &OptionSpec) -> Arg {
     if !option.choices.is_empty() {
         arg = arg.value_parser(PossibleValuesParser::new(option.choices.clone()));
     }
+    if bare_means_true(option) {
+        arg = arg.num_args(0..=1).default_missing_value("true");
+    }
     arg
+}
+
+/// A true/false option that defaults to true may be given bare, as clap's
+/// `num_args(0..=1)` booleans of existing azlin are (`--show-tmux` alone is
+/// `--show-tmux true`).
+fn bare_means_true(option: &OptionSpec) -> bool {
+    let mut choices: Vec<&str> = option.choices.iter().map(String::as_str).collect();
+    choices.sort_unstable();
+    choices == ["false", "true"] && option.default_value.as_deref() == Some("true")
 }
 
 fn positional_arg(positional: &PositionalSpec) -> Arg {

@@ -6,6 +6,7 @@ mod context;
 mod contexts;
 mod error;
 mod file;
+pub mod known_keys;
 mod paths;
 mod plugin_limits;
 mod profile;

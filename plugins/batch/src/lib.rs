@@ -33,14 +33,19 @@ impl Command for Batch {
                 .option(Opt::value("timeout", "SECONDS", "per-host time limit (default 300)"))
                 .option(Opt::flag("show-output", "show each host's stdout and stderr")),
         ))
-        .subcommand(selection(
-            Sub::new("start", "Start every chosen VM that is not running")
-                .option(Opt::flag("yes", "do it without asking").short('y')),
-        ))
-        .subcommand(selection(
-            Sub::new("stop", "Stop (deallocate) every chosen running VM")
-                .option(Opt::flag("yes", "do it without asking").short('y'))
-                .option(Opt::flag("no-deallocate", "only power off; the VMs stay allocated (and billed)")),
+        .subcommand(power_options(selection(Sub::new(
+            "start",
+            "Start every chosen VM that is not running (no selection: every VM, after asking)",
+        ))))
+        .subcommand(power_options(
+            selection(Sub::new(
+                "stop",
+                "Stop (deallocate) every chosen running VM (no selection: every VM, after asking)",
+            ))
+            .option(Opt::flag(
+                "no-deallocate",
+                "only power off; the VMs stay allocated (and billed)",
+            )),
         ))
     }
 
@@ -69,7 +74,18 @@ fn selection(sub: Sub) -> Sub {
         ))
 }
 
-/// The VMs `--all`, `--tag` or `--vm-pattern` choose, whatever their state.
+/// Adds what `start` and `stop` take beside the selection.
+fn power_options(sub: Sub) -> Sub {
+    sub.option(Opt::flag("yes", "do it without asking").short('y').alias("confirm"))
+        .option(Opt::value(
+            "max-workers",
+            "N",
+            "accepted for existing azlin's command lines; VMs are started or stopped one after another, each waited for",
+        ))
+}
+
+/// The VMs `--all`, `--tag` or `--vm-pattern` choose, whatever their state;
+/// `start` and `stop` without any choose every VM (and ask first).
 fn chosen_vms(args: &Args) -> Result<Vec<azlin_sdk::Vm>, Failure> {
     let tags: Vec<(String, Option<String>)> = args
         .values("tag")
@@ -80,7 +96,8 @@ fn chosen_vms(args: &Args) -> Result<Vec<azlin_sdk::Vm>, Failure> {
         })
         .collect();
     let pattern = args.value("vm-pattern").map(str::to_string);
-    if !args.flag("all") && tags.is_empty() && pattern.is_none() {
+    let everything = matches!(args.subcommand(), Some("start" | "stop"));
+    if !args.flag("all") && tags.is_empty() && pattern.is_none() && !everything {
         return Err(Failure::usage(
             "choose VMs with --all, --tag KEY=VALUE or --vm-pattern GLOB",
         ));

@@ -36,7 +36,11 @@ impl Command for Context {
         .subcommand(
             Sub::new("create", "Create a context (not made active)")
                 .positional(name())
-                .option(Opt::value("subscription-id", "GUID", "its subscription").required())
+                .option(Opt::value(
+                    "subscription-id",
+                    "GUID",
+                    "its subscription (default: the one commands work in now)",
+                ))
                 .option(Opt::value("tenant-id", "GUID", "its tenant"))
                 .option(
                     Opt::value("resource-group", "NAME", "its default resource group").alias("rg"),
@@ -51,7 +55,7 @@ impl Command for Context {
         .subcommand(
             Sub::new("delete", "Delete a context")
                 .positional(name())
-                .option(Opt::flag("force", "delete it even if it is the active one")),
+                .option(Opt::flag("force", "delete it even if it is the active one").short('f')),
         )
         .subcommand(
             Sub::new("rename", "Rename a context")

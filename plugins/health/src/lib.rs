@@ -14,6 +14,8 @@ use signals::{Signals, Verdict};
 
 /// Per-VM limit of the reading and of the round trip, connecting included.
 const DEFAULT_TIMEOUT_SECONDS: u32 = 5;
+/// Seconds between snapshots with `--tui` and no `--interval`.
+const DEFAULT_INTERVAL_SECONDS: u32 = 10;
 
 struct Health;
 
@@ -44,6 +46,23 @@ impl Command for Health {
                 .short('t')
                 .default("5"),
         )
+        .option(Opt::value(
+            "interval",
+            "SECONDS",
+            "measure again every SECONDS, redrawn in place, until Ctrl-C (-o json: a line per snapshot)",
+        ))
+        .option(Opt::flag(
+            "tui",
+            "keep the table on screen and refresh it (every 10 s unless --interval): existing azlin's dashboard, as a redrawn table",
+        ))
+        .option(
+            Opt::value(
+                "iterations",
+                "N",
+                "with --interval or --tui, stop after N snapshots",
+            )
+            .short('n'),
+        )
     }
 
     fn run(args: Args) -> Result<(), Failure> {
@@ -54,38 +73,73 @@ impl Command for Health {
             0 => return Err(Failure::usage("--timeout must be at least 1 second")),
             seconds => seconds.saturating_mul(1000),
         };
+        let interval = match (args.parse::<u32>("interval")?, args.flag("tui")) {
+            (Some(0), _) => return Err(Failure::usage("--interval must be at least 1 second")),
+            (Some(seconds), _) => Some(seconds),
+            (None, true) => Some(DEFAULT_INTERVAL_SECONDS),
+            (None, false) => None,
+        };
+        let iterations = args.parse::<u64>("iterations")?;
+        if iterations == Some(0) {
+            return Err(Failure::usage("--iterations must be at least 1"));
+        }
         let vms = scope::running_vms(&args)?;
-        let hosts: Vec<Host> = vms
-            .iter()
-            .enumerate()
-            .map(|(index, vm)| Host {
-                label: index.to_string(),
-                ..Host::of_vm(vm)
-            })
-            .collect();
-        let readings = read_all(&hosts, timeout)?;
-        let trips = fleet::round_trips(&hosts, Some(timeout));
-        let mut table = Table::begin("vms", columns())?;
-        let mut unreachable = 0;
-        for ((vm, reading), trip) in vms.iter().zip(readings).zip(trips) {
-            let cells = match reading {
-                Ok(signals) => cells(vm, &signals, trip.ok()),
-                Err(failure) => {
-                    unreachable += 1;
-                    output::warn(&format!("{}: {failure}", vm.name));
-                    unreachable_cells(vm)
-                }
-            };
-            table.row(cells)?;
+        let Some(interval) = interval else {
+            return measure(&vms, timeout);
+        };
+        let mut snapshot = 0;
+        loop {
+            snapshot += 1;
+            let started = host::now_ms();
+            let outcome = measure(&vms, timeout);
+            if iterations.is_some_and(|n| snapshot >= n) {
+                return outcome;
+            }
+            if let Err(failure) = outcome {
+                output::warn(&failure.to_string());
+            }
+            output::end_frame();
+            let spent = host::now_ms().saturating_sub(started);
+            let pause = u64::from(interval) * 1000;
+            std::thread::sleep(std::time::Duration::from_millis(
+                pause.saturating_sub(spent),
+            ));
         }
-        if unreachable > 0 {
-            return Err(
-                Failure::new(format!("{unreachable} of {} VMs did not answer", vms.len()))
-                    .exit_code(1),
-            );
-        }
-        Ok(())
     }
+}
+
+/// One snapshot: every VM of `vms` measured, as one table; an error when
+/// some did not answer.
+fn measure(vms: &[Vm], timeout: u32) -> Result<(), Failure> {
+    let hosts: Vec<Host> = vms
+        .iter()
+        .enumerate()
+        .map(|(index, vm)| Host {
+            label: index.to_string(),
+            ..Host::of_vm(vm)
+        })
+        .collect();
+    let readings = read_all(&hosts, timeout)?;
+    let trips = fleet::round_trips(&hosts, Some(timeout));
+    let mut table = Table::begin("vms", columns())?;
+    let mut unreachable = 0;
+    for ((vm, reading), trip) in vms.iter().zip(readings).zip(trips) {
+        let cells = match reading {
+            Ok(signals) => cells(vm, &signals, trip.ok()),
+            Err(failure) => {
+                unreachable += 1;
+                output::warn(&format!("{}: {failure}", vm.name));
+                unreachable_cells(vm)
+            }
+        };
+        table.row(cells)?;
+    }
+    if unreachable > 0 {
+        return Err(
+            Failure::new(format!("{unreachable} of {} VMs did not answer", vms.len())).exit_code(1),
+        );
+    }
+    Ok(())
 }
 
 fn columns() -> Vec<Column> {

@@ -32,6 +32,18 @@ impl Command for List {
             .option(Opt::flag("wide", "add the VM Name and SKU columns").short('w'))
             .option(Opt::flag("no-cache", "ask Azure instead of using cached answers").alias("refresh"))
             .option(Opt::flag("no-tmux", "leave out the Tmux column (no SSH to the VMs)"))
+            .option(
+                Opt::value("show-tmux", "BOOL", "existing azlin's spelling: false is --no-tmux")
+                    .choices(&["true", "false"])
+                    .default("true"),
+            )
+            .option(
+                Opt::flag(
+                    "compact",
+                    "a narrower table: no OS, CPU and Mem columns, addresses without (public)/(private)",
+                )
+                .short('c'),
+            )
             .option(Opt::flag("with-latency", "add the SSH round trip to each VM"))
             .option(Opt::flag(
                 "with-health",
@@ -68,11 +80,12 @@ impl Command for List {
             wide: args.flag("wide") || scripted,
             scripted,
             wanted: Wanted {
-                tmux: !args.flag("no-tmux"),
+                tmux: !args.flag("no-tmux") && args.value("show-tmux") != Some("false"),
                 health: args.flag("with-health"),
                 procs: args.flag("show-procs"),
             },
             latency: args.flag("with-latency"),
+            compact: args.flag("compact") && !scripted,
         };
         let extras = extras::gather(&shown, layout.wanted, layout.latency);
         Table::begin("vms", columns(&layout))?.rows(
@@ -112,6 +125,8 @@ struct Layout {
     scripted: bool,
     wanted: Wanted,
     latency: bool,
+    /// A table for a narrow terminal: no OS, CPU or Mem, bare addresses.
+    compact: bool,
 }
 
 fn columns(layout: &Layout) -> Vec<Column> {
@@ -120,8 +135,10 @@ fn columns(layout: &Layout) -> Vec<Column> {
     if wide {
         columns.push(column("name", "VM Name"));
     }
+    if !layout.compact {
+        columns.push(column("os", "OS"));
+    }
     columns.extend([
-        column("os", "OS"),
         column("status", "Status"),
         column("ip", "IP"),
         column("region", "Region"),
@@ -129,7 +146,9 @@ fn columns(layout: &Layout) -> Vec<Column> {
     if wide {
         columns.push(column("sku", "SKU"));
     }
-    columns.extend([number_column("cpu", "CPU"), number_column("mem", "Mem")]);
+    if !layout.compact {
+        columns.extend([number_column("cpu", "CPU"), number_column("mem", "Mem")]);
+    }
     if scripted {
         columns.extend([
             column("resource_group", "Resource Group"),
@@ -234,16 +253,21 @@ fn row(vm: &Vm, extra: &Extra, layout: &Layout) -> Vec<Value> {
     if wide {
         cells.push(vm.name.as_str().into());
     }
-    let ip = match (&vm.public_ip, &vm.private_ip) {
-        (Some(public), _) => Some(format!("{public} (public)")),
-        (None, Some(private)) => Some(format!("{private} (private)")),
-        (None, None) => None,
+    let ip = match (&vm.public_ip, &vm.private_ip, layout.compact) {
+        (Some(address), _, true) | (None, Some(address), true) => Some(address.clone()),
+        (Some(public), _, false) => Some(format!("{public} (public)")),
+        (None, Some(private), false) => Some(format!("{private} (private)")),
+        (None, None, _) => None,
     };
+    if !layout.compact {
+        cells.push(
+            vm.os_image
+                .clone()
+                .unwrap_or_else(|| vm.os_type.clone())
+                .into(),
+        );
+    }
     cells.extend([
-        vm.os_image
-            .clone()
-            .unwrap_or_else(|| vm.os_type.clone())
-            .into(),
         power_label(vm.power_state).into(),
         ip.into(),
         vm.location.as_str().into(),
@@ -251,11 +275,13 @@ fn row(vm: &Vm, extra: &Extra, layout: &Layout) -> Vec<Value> {
     if wide {
         cells.push(vm.size.as_str().into());
     }
-    cells.push(vm.vcpus.into());
-    cells.push(
-        vm.memory_mib
-            .map_or(Value::Empty, |mib| Value::Bytes(mib << 20)),
-    );
+    if !layout.compact {
+        cells.push(vm.vcpus.into());
+        cells.push(
+            vm.memory_mib
+                .map_or(Value::Empty, |mib| Value::Bytes(mib << 20)),
+        );
+    }
     if scripted {
         cells.extend([
             vm.resource_group.as_str().into(),

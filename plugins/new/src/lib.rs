@@ -6,15 +6,9 @@ use azlin_sdk::output::{Table, column};
 use azlin_sdk::prelude::*;
 use azlin_sdk::vms::NewVm;
 
-/// Existing azlin's `--size` tiers and the SKUs they stand for.
-const TIERS: [(&str, &str); 6] = [
-    ("xs", "Standard_D2s_v5"),
-    ("s", "Standard_D4s_v5"),
-    ("m", "Standard_D8s_v5"),
-    ("l", "Standard_E16as_v5"),
-    ("xl", "Standard_E32as_v5"),
-    ("xxl", "Standard_E64as_v5"),
-];
+mod image;
+mod sizes;
+
 /// Existing azlin's defaults when config.toml names none.
 const DEFAULT_SIZE: &str = "Standard_E16as_v5";
 const DEFAULT_REGION: &str = "westus2";
@@ -60,12 +54,41 @@ impl Command for New {
                 "no-public-ip",
                 "no public IP: reach it by its private address",
             ))
+            .option(
+                Opt::value("vm-family", "FAMILY", "with --size: d (general purpose) or e (memory-optimised) SKUs")
+                    .choices(&sizes::FAMILIES),
+            )
+            .option(Opt::value(
+                "os",
+                "VERSION",
+                "Ubuntu version (26.04, 24.04, 22.04, …) or an image URN",
+            ))
+            .option(Opt::flag("no-tmux", "do not install tmux"))
+            .option(Opt::value(
+                "tmux-session",
+                "NAME",
+                "session name for the VM (as `azlin session VM NAME`)",
+            ))
+            .option(Opt::value(
+                "nfs-storage",
+                "ACCOUNT",
+                "Azure Files NFS account whose share 'home' is mounted as /home (default: default_nfs_storage)",
+            ))
+            .option(Opt::flag("no-nfs", "mount no NFS home, even if default_nfs_storage is set"))
+            .option(
+                Opt::flag("yes", "accepted for existing azlin's command lines: new asks nothing")
+                    .short('y'),
+            )
+            .option(Opt::flag(
+                "no-auto-connect",
+                "accepted for existing azlin's command lines: new never connects (azlin connect NAME does)",
+            ))
     }
 
     fn run(args: Args) -> Result<(), Failure> {
         let base = match args.value("name") {
             Some(name) => name.to_string(),
-            None => format!("azlin-vm-{}", host::now_ms() / 1000),
+            None => generated_name(),
         };
         let pool: u32 = args.parse("pool")?.unwrap_or(1);
         if pool == 0 {
@@ -81,10 +104,10 @@ impl Command for New {
             resource_group: resource_group(&args)?,
             location: setting(args.value("region"), "default_region", DEFAULT_REGION)?,
             size: size(&args)?,
-            image: setting(args.value("image"), "default_vm_image", DEFAULT_IMAGE)?,
+            image: image(&args)?,
             admin_user: None,
             public_ip: !args.flag("no-public-ip"),
-            cloud_init: Some(cloud_init(args.value("repo"))?),
+            cloud_init: Some(cloud_init(&args)?),
             tags: vec![("created-by".into(), "azlin".into())],
         };
         let mut table = Table::begin(
@@ -98,12 +121,21 @@ impl Command for New {
                 column("status", "Status"),
             ],
         )?;
+        let session = args.value("tmux-session");
+        if session.is_some() && pool > 1 {
+            return Err(Failure::usage(
+                "--tmux-session names one VM; with --pool each VM gets its own later (azlin session VM NAME)",
+            ));
+        }
         for name in names {
             output::progress(&format!("creating {name}"), 0, None);
             let vm = vms::create(&NewVm {
                 name,
                 ..template.clone()
             })?;
+            if let Some(session) = session {
+                settings::set_session_name(&vm.name, Some(session))?;
+            }
             let ip = vm.public_ip.clone().or(vm.private_ip.clone());
             table.row(vec![
                 vm.name.as_str().into(),
@@ -118,27 +150,38 @@ impl Command for New {
     }
 }
 
-/// `--size` (a tier or a SKU), else `--vm-size`, else config's default.
+/// `--size` (a tier or a SKU, in `--vm-family`), else `--vm-size`, else
+/// `--vm-family` at the default tier, else config's default.
 fn size(args: &Args) -> Result<String, Failure> {
-    if let Some(size) = args.value("size") {
-        return Ok(
-            match TIERS
-                .iter()
-                .find(|(tier, _)| tier.eq_ignore_ascii_case(size))
-            {
-                Some((_, sku)) => sku.to_string(),
-                None if size.contains('_') => size.to_string(),
-                None => {
-                    let tiers: Vec<&str> = TIERS.iter().map(|(tier, _)| *tier).collect();
-                    return Err(Failure::usage(format!(
-                        "--size {size} is neither a tier ({}) nor a SKU like Standard_D2s_v5",
-                        tiers.join(", ")
-                    )));
-                }
-            },
-        );
+    let family = args.value("vm-family");
+    match (args.value("size"), args.value("vm-size"), family) {
+        (Some(size), _, family) => sizes::sku(size, family),
+        (None, Some(sku), _) => Ok(sku.to_string()),
+        (None, None, Some(family)) => sizes::family_default(family),
+        (None, None, None) => setting(None, "default_vm_size", DEFAULT_SIZE),
     }
-    setting(args.value("vm-size"), "default_vm_size", DEFAULT_SIZE)
+}
+
+/// `--image`, else `--os`, else config's default.
+fn image(args: &Args) -> Result<String, Failure> {
+    match (args.value("image"), args.value("os")) {
+        (Some(_), Some(_)) => Err(Failure::usage("pass --image or --os, not both")),
+        (None, Some(os)) => image::from_os(os),
+        (image, None) => setting(image, "default_vm_image", DEFAULT_IMAGE),
+    }
+}
+
+/// `azlin-vm-<seconds>-<4 hex>`: existing azlin's names, with a random
+/// suffix so two `new` in one second do not collide.
+fn generated_name() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(host::now_ms());
+    format!(
+        "azlin-vm-{}-{:04x}",
+        host::now_ms() / 1000,
+        hasher.finish() & 0xffff
+    )
 }
 
 /// `given`, else config.toml's `key`, else `default`.
@@ -163,13 +206,24 @@ fn resource_group(args: &Args) -> Result<String, Failure> {
     })
 }
 
-/// cloud-init for an azlin VM: tmux (for `connect`), and the repository
-/// cloned into `~/src` of the admin user (the first user Azure makes, uid
-/// 1000). A URL with characters a shell or YAML would read is refused.
-fn cloud_init(repo: Option<&str>) -> Result<String, Failure> {
-    let mut text =
-        String::from("#cloud-config\npackage_update: true\npackages:\n  - tmux\n  - git\n");
-    if let Some(repo) = repo {
+/// cloud-init for an azlin VM: tmux (for `connect`) unless `--no-tmux`,
+/// the NFS home, and the repository cloned into `~/src` of the admin user
+/// (the first user Azure makes, uid 1000). A URL with characters a shell or
+/// YAML would read is refused.
+fn cloud_init(args: &Args) -> Result<String, Failure> {
+    let mut text = String::from("#cloud-config\npackage_update: true\npackages:\n");
+    if !args.flag("no-tmux") {
+        text.push_str("  - tmux\n");
+    }
+    text.push_str("  - git\n");
+    let mut commands = Vec::new();
+    if let Some(account) = nfs_account(args)? {
+        text.push_str("  - nfs-common\n");
+        commands.push(format!(
+            "  - [sh, -c, 'mount -t nfs {account}.file.core.windows.net:/{account}/home /home -o vers=3,sec=sys']\n"
+        ));
+    }
+    if let Some(repo) = args.value("repo") {
         let plain = repo
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || ":/._-~@%+=?&#,".contains(c));
@@ -178,11 +232,44 @@ fn cloud_init(repo: Option<&str>) -> Result<String, Failure> {
                 "--repo '{repo}' is not a plain git URL (letters, digits and :/._-~@%+=?&#, only)"
             )));
         }
-        text.push_str(&format!(
-            "runcmd:\n  - [sh, -c, 'u=$(id -nu 1000) && sudo -u \"$u\" git clone \"{repo}\" \"/home/$u/src\"']\n"
+        commands.push(format!(
+            "  - [sh, -c, 'u=$(id -nu 1000) && sudo -u \"$u\" git clone \"{repo}\" \"/home/$u/src\"']\n"
         ));
     }
+    if !commands.is_empty() {
+        text.push_str("runcmd:\n");
+        text.push_str(&commands.concat());
+    }
     Ok(text)
+}
+
+/// The storage account whose NFS share is mounted as /home: `--nfs-storage`,
+/// else `default_nfs_storage`, none with `--no-nfs`. Azure's account names
+/// are 3 to 24 lower-case letters and digits; anything else is refused.
+fn nfs_account(args: &Args) -> Result<Option<String>, Failure> {
+    if args.flag("no-nfs") {
+        if args.value("nfs-storage").is_some() {
+            return Err(Failure::usage("pass --nfs-storage or --no-nfs, not both"));
+        }
+        return Ok(None);
+    }
+    let account = match args.value("nfs-storage") {
+        Some(account) => account.to_string(),
+        None => match host::config("default_nfs_storage")? {
+            Some(account) => account,
+            None => return Ok(None),
+        },
+    };
+    let valid = (3..=24).contains(&account.len())
+        && account
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !valid {
+        return Err(Failure::usage(format!(
+            "'{account}' is not a storage account name (3 to 24 lower-case letters and digits)"
+        )));
+    }
+    Ok(Some(account))
 }
 
 azlin_sdk::export_command!(New);

@@ -18,13 +18,29 @@ impl Command for Stop {
             "no-deallocate",
             "only power off; the VM stays allocated and billed",
         ))
+        .option(
+            Opt::value(
+                "deallocate",
+                "BOOL",
+                "existing azlin's spelling: true (the default) deallocates, false only powers off",
+            )
+            .choices(&["true", "false"]),
+        )
     }
 
     fn run(args: Args) -> Result<(), Failure> {
         let name = args.value("vm").unwrap_or_default();
         let vm = vms::find(name, args.value("resource-group"))?;
         let reference = vms::reference(&vm);
-        let state = if args.flag("no-deallocate") {
+        let deallocate = match (args.flag("no-deallocate"), args.value("deallocate")) {
+            (true, Some("true")) => {
+                return Err(Failure::usage(
+                    "--no-deallocate and --deallocate true contradict each other; pass one",
+                ));
+            }
+            (no, value) => !no && value != Some("false"),
+        };
+        let state = if !deallocate {
             vms::power_off(&reference)?
         } else {
             vms::deallocate(&reference)?

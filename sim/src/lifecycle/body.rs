@@ -35,6 +35,8 @@ pub struct VmRequest {
     pub image: Value,
     /// `osProfile` as it will be returned: no `customData` or `adminPassword`.
     pub os: Value,
+    /// `osProfile.customData` as sent (base64), kept for tests to read.
+    pub custom_data: Option<String>,
     pub ssh_keys: Vec<String>,
     pub nic: String,
     pub os_disk: Option<String>,
@@ -159,8 +161,9 @@ impl VmRequest {
                 }
                 other => other,
             })?;
-        if let Some(custom) = optional_str(&os, "customData")? {
-            check_custom_data(&custom)?;
+        let custom_data = optional_str(&os, "customData")?;
+        if let Some(custom) = &custom_data {
+            check_custom_data(custom)?;
         }
         let ssh_keys = ssh_keys(&os)?;
         if let Some(profile) = os.as_object_mut() {
@@ -195,6 +198,7 @@ impl VmRequest {
             size,
             image: image.clone(),
             os,
+            custom_data,
             ssh_keys,
             nic,
             os_disk: optional_str(&body, "properties.storageProfile.osDisk.name")?,

@@ -249,6 +249,7 @@ pub fn vm(scope: &Scope) -> Response {
             profile: Some(Profile {
                 image: request.image,
                 os: request.os,
+                custom_data: request.custom_data,
             }),
         });
         Ok((

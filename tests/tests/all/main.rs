@@ -35,4 +35,5 @@ mod sandbox;
 mod settings;
 mod sim;
 mod ssh;
+mod upstream_lines;
 mod vetting;

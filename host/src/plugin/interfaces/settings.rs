@@ -3,7 +3,9 @@
 //! config directory and `--config`, also when the agent runs the plugin).
 
 use super::HostError;
+use super::azure_errors::to_wit as to_wit_azure;
 use super::views::ContextView;
+use crate::azure::AzureError;
 use crate::config::{self, ConfigError, Context as Stored, NewContext, Paths};
 use crate::plugin::bindings::settings::{Context, Host};
 use crate::plugin::bindings::types::Error;
@@ -61,16 +63,14 @@ impl Host for ContextView<'_> {
     }
 
     async fn create_context(&mut self, context: Context) -> Answer<Context> {
-        let Some(subscription_id) = context.subscription_id.clone() else {
-            return Err(Error::InvalidInput(
-                "a context needs a subscription id (--subscription-id)".into(),
-            )
-            .into());
+        let (subscription_id, tenant_id) = match context.subscription_id.clone() {
+            Some(subscription) => (subscription, context.tenant_id),
+            None => self.active_subscription(context.tenant_id)?,
         };
         let new = NewContext {
             name: context.name.clone(),
             subscription_id,
-            tenant_id: context.tenant_id,
+            tenant_id,
             resource_group: context.resource_group,
             region: context.region,
             key_vault_name: context.key_vault_name,
@@ -97,6 +97,25 @@ impl Host for ContextView<'_> {
 }
 
 impl ContextView<'_> {
+    /// The subscription (and tenant, unless `tenant` is given) this run
+    /// works in, for a context created without `--subscription-id`.
+    fn active_subscription(
+        &self,
+        tenant: Option<String>,
+    ) -> Result<(String, Option<String>), Error> {
+        let session = self.context.azure.as_ref().ok_or_else(|| {
+            Error::Unavailable("settings are not available while a plugin describes itself".into())
+        })?;
+        match session.subscription() {
+            Ok((subscription, active_tenant)) => Ok((subscription, tenant.or(active_tenant))),
+            Err(AzureError::NoSubscription) => Err(Error::InvalidInput(
+                "no subscription: pass --subscription-id GUID, or make a context with one active first"
+                    .into(),
+            )),
+            Err(error) => Err(to_wit_azure(error)),
+        }
+    }
+
     /// Runs `work` on the user's paths, with its errors as the plugin sees them.
     fn with_paths<T>(
         &self,

@@ -1,10 +1,13 @@
 //! `azlin config`: show, read and change settings in config.toml, keeping
 //! the user's comments and any keys azlin does not know.
 
+mod diff;
+mod init;
+
 use crate::cli::args::ConfigCommand;
 use crate::cli::settings::Settings;
 use crate::cli::show_run;
-use crate::config::{self, display_value};
+use crate::config::{self, display_value, known_keys};
 use crate::runtime::{Event, Value};
 
 /// Runs `azlin config [COMMAND]`.
@@ -26,11 +29,23 @@ pub async fn run(command: Option<ConfigCommand>, settings: &Settings) -> anyhow:
                 Ok(1)
             }
         },
-        ConfigCommand::Set { key, value } => {
+        ConfigCommand::Set { key, value, force } => {
+            if !force && !known_keys::is_known(&key) {
+                return unknown_key(&key, settings);
+            }
             config::edit(&path, &key, Some(&value))?;
             eprintln!("set {key} in {}", path.display());
             Ok(0)
         }
+        ConfigCommand::Diff { file, all, format } => {
+            diff::run(file.as_deref(), all, format.as_deref(), settings).await
+        }
+        ConfigCommand::Init {
+            resource_group,
+            region,
+            vm_size,
+            force,
+        } => init::run(resource_group.as_deref(), &region, &vm_size, force, &path),
         ConfigCommand::Unset { key } => {
             if config::edit(&path, &key, None)? {
                 eprintln!("removed {key} from {}", path.display());
@@ -41,6 +56,31 @@ pub async fn run(command: Option<ConfigCommand>, settings: &Settings) -> anyhow:
             }
         }
     }
+}
+
+/// Refuses a key azlin does not read (exit 2), naming the nearest one.
+fn unknown_key(key: &str, settings: &Settings) -> anyhow::Result<u8> {
+    let known: Vec<String> = known_keys::all().collect();
+    // A key named by its last word (`resource_group`) means the one ending so.
+    let ending = known
+        .iter()
+        .find(|known| known.ends_with(&format!("_{key}")) || known.ends_with(&format!(".{key}")));
+    let nearest = ending
+        .map(String::as_str)
+        .or_else(|| crate::nearest::nearest(key, known.iter().map(String::as_str)));
+    let mut message = format!("'{key}' is not a setting azlin reads");
+    if let Some(nearest) = nearest {
+        message.push_str(&format!("; did you mean '{nearest}'?"));
+    }
+    message.push_str(
+        "\nhint: `azlin config diff --all` lists the settings; pass --force to write it anyway",
+    );
+    crate::render::error(
+        &mut std::io::stderr(),
+        &message,
+        settings.style.color_stderr,
+    )?;
+    Ok(2)
 }
 
 async fn show(settings: &Settings) -> anyhow::Result<u8> {
