@@ -81,6 +81,9 @@ pub enum BuiltinCommand {
     Completions {
         /// The shell to complete for
         shell: clap_complete::Shell,
+        /// Write the script where the shell loads completions from (bash, zsh, fish)
+        #[arg(long)]
+        install: bool,
     },
     /// Print the manual page (roff), or write one per command into a directory
     Man {

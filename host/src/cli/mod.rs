@@ -64,8 +64,8 @@ async fn dispatch(raw: Vec<std::ffi::OsString>) -> anyhow::Result<u8> {
         Some(BuiltinCommand::Config { command }) => {
             builtin::config::run(command, &Settings::resolve(&cli.global)?).await
         }
-        Some(BuiltinCommand::Completions { shell }) => {
-            builtin::completions::run(shell, &Settings::resolve(&cli.global)?).await
+        Some(BuiltinCommand::Completions { shell, install }) => {
+            builtin::completions::run(shell, install, &Settings::resolve(&cli.global)?).await
         }
         Some(BuiltinCommand::Man { dir }) => {
             builtin::man::run(dir, &Settings::resolve(&cli.global)?).await

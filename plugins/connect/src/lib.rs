@@ -67,6 +67,10 @@ impl Command for Connect {
             "reconnects of a dropped session (default 3)",
         ))
         .option(Opt::flag("yes", "start the VM first if it is stopped, without asking").short('y'))
+        .option(Opt::flag(
+            "no-status",
+            "do not print the line naming the VM, address and session before an interactive session",
+        ))
     }
 
     fn run(args: Args) -> Result<(), Failure> {
@@ -81,6 +85,9 @@ impl Command for Connect {
             0
         };
         let command = command(&args, &typed.command, session);
+        if interactive && !args.flag("no-status") {
+            output::text(&status(&destination, command.as_deref()));
+        }
         let options = AttachOptions {
             command,
             user: args.value("user").map(str::to_string),
@@ -112,6 +119,19 @@ fn command(args: &Args, given: &[&str], session: Option<String>) -> Option<Strin
         .or(session)
         .unwrap_or_else(|| "azlin".into());
     Some(format!("tmux new-session -A -s {}", quote(&name)))
+}
+
+/// The line shown before an interactive session: where it goes, and into
+/// which tmux session.
+fn status(destination: &Destination, command: Option<&str>) -> String {
+    let place = match destination {
+        Destination::Vm(vm) => format!("{} ({})", vm.name, vm.resource_group),
+        Destination::Address(address) => address.clone(),
+    };
+    match command {
+        Some(tmux) => format!("connecting to {place}: {tmux}"),
+        None => format!("connecting to {place}: a login shell"),
+    }
 }
 
 /// `text` as one word for the remote shell.

@@ -278,6 +278,9 @@ async fn with_no_vm_named_and_several_running_the_user_picks_one_on_a_terminal()
 fn interactive_session(run: Run, fleet: &Fleet) {
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut session = on_terminal(run, dir.path());
+    session
+        .exp_string("connecting to vm-0000 (rg-0): tmux new-session -A -s vm-0000")
+        .expect("the status line before the session");
     exchange(&mut session, "echo inside-${TMUX:+tmux}", "inside-tmux");
     exchange(&mut session, "stty size", "29 100");
     resize(&session, 120, 40);
@@ -335,11 +338,16 @@ async fn a_dropped_connection_reconnects_to_the_same_tmux_session() {
     let fleet = Fleet::start(VMS);
     let sim = start_for(&fleet, VMS).await;
     let env = Env::reaching(&fleet);
-    let run = azlin_at(&env, &sim, &["connect", "vm-0000", "--max-retries", "2"]);
+    let args = ["connect", "vm-0000", "--max-retries", "2", "--no-status"];
+    let run = azlin_at(&env, &sim, &args);
     tokio::task::spawn_blocking(move || {
         let dir = tempfile::tempdir().expect("a temp dir");
         let mut session = on_terminal(run, dir.path());
-        exchange(&mut session, "export MARK=kept; echo set-$MARK", "set-kept");
+        session
+            .send_line("export MARK=kept; echo set-$MARK")
+            .expect("type into the terminal");
+        let before = session.exp_string("set-kept").expect("the echo");
+        assert!(!before.contains("connecting to"), "--no-status: {before}");
         fleet.drop_connections(0);
         session
             .exp_string("reconnecting (1 of 2)")

@@ -348,3 +348,22 @@ async fn new_takes_existing_azlins_flags_and_names_do_not_collide() {
     let bad = azlin(&env, &sim, &["new", "--os", "windows"]).await;
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
+
+#[test]
+fn completions_install_where_the_shell_loads_them() {
+    let env = Env::new();
+    let home = env.config_dir().parent().expect("the home").to_path_buf();
+    env.azlin(["completions", "bash", "--install"]).success();
+    let bash = std::fs::read_to_string(home.join(".local/share/bash-completion/completions/azlin"))
+        .expect("the bash script");
+    assert!(
+        bash.contains("_azlin") && bash.contains("health"),
+        "plugin commands complete"
+    );
+    env.azlin(["completions", "zsh", "--install"]).success();
+    assert!(home.join(".zfunc/_azlin").is_file());
+    let unsupported = env
+        .azlin(["completions", "powershell", "--install"])
+        .output();
+    assert_eq!(unsupported.code, 2, "{}", unsupported.stderr);
+}
