@@ -10,6 +10,7 @@ mod resources;
 mod routes;
 pub mod sshd;
 mod templates;
+mod usage;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -66,6 +67,9 @@ pub struct Options {
     pub unreadable_vms: Vec<String>,
     /// Every list's last page links back to its first: a `nextLink` cycle.
     pub looping_pages: bool,
+    /// vCPU limits that differ from the default (see `usage.rs`), as
+    /// `(region, usage name, limit)`, e.g. `("westus2", "standardEASv5Family", 16)`.
+    pub quota_limits: Vec<(String, String, u64)>,
 }
 
 impl Default for Options {
@@ -87,6 +91,7 @@ impl Default for Options {
             odd_vms: Vec::new(),
             unreadable_vms: Vec::new(),
             looping_pages: false,
+            quota_limits: Vec::new(),
         }
     }
 }

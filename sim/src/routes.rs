@@ -303,6 +303,19 @@ async fn arm(state: &State, request: &Request<'_>) -> Response {
             state.count("sizes.list");
             json_response(StatusCode::OK, state.templates.sizes())
         }
+        (
+            &Method::GET,
+            [
+                "providers",
+                "microsoft.compute",
+                "locations",
+                location,
+                "usages",
+            ],
+        ) => {
+            state.count("usages.list");
+            json_response(StatusCode::OK, crate::usage::list(state, location))
+        }
         _ => {
             state.count("unknown");
             error(

@@ -21,7 +21,8 @@ pub use endpoint::{Endpoint, PUBLIC_ARM};
 pub use error::AzureError;
 pub use fence::Fence;
 pub use inventory::{
-    CachedVm, Inventory, ListScope, NewVm, PowerAction, VmRecord, check_tags, image_reference,
+    CachedVm, Inventory, ListScope, NewVm, PowerAction, Quota, VmRecord, check_tags,
+    image_reference,
 };
 pub use retry::RetryPolicy;
 pub use session::Session;

@@ -34,6 +34,20 @@ pub fn check_group(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A region's name as ARM spells it: lower-case letters and digits.
+pub fn check_region(name: &str) -> Result<(), String> {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !name.is_empty() && name.len() <= 40 && plain {
+        return Ok(());
+    }
+    Err(format!(
+        "'{}' is not a region name (lower-case letters and digits, e.g. westus2)",
+        segment(name)
+    ))
+}
+
 /// Azure's rule for the names of existing Linux VMs: 1–64 letters, digits,
 /// `-`, `_` and `.`, not starting with `_` or `.`, not ending with `.` or `-`.
 pub fn check_vm(name: &str) -> Result<(), String> {

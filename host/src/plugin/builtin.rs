@@ -35,7 +35,7 @@ const CAPABILITIES: &[(&str, &[Capability])] = &[
     ("doctor", &[]),
     ("health", &[AzureRead, SshExec]),
     ("list", &[AzureRead, SshExec]),
-    ("new", &[AzureWrite, Settings]),
+    ("new", &[AzureRead, AzureWrite, Settings]),
     ("ps", &[AzureRead, SshExec]),
     ("session", &[AzureRead, Settings]),
     ("show", &[AzureRead]),

@@ -18,9 +18,9 @@ const INTERFACES: [(&str, (u64, u64)); 10] = [
 
 /// The newest version served of each line, oldest line first: the frozen
 /// 0.1 line (`wit/v0.1`) and the current package (`wit/`).
-const LINES: [(u64, u64, u64); 2] = [(0, 1, 1), (0, 2, 0)];
+const LINES: [(u64, u64, u64); 2] = [(0, 1, 1), (0, 2, 1)];
 
-/// The versions served, for messages: `0.1.0–0.1.1, 0.2.0`.
+/// The versions served, for messages: `0.1.0–0.1.1, 0.2.0–0.2.1`.
 pub fn served() -> String {
     let lines: Vec<String> = LINES
         .iter()
@@ -85,10 +85,11 @@ mod tests {
         assert!(serves("azlin:host/vms@0.1.0"));
         assert!(serves("azlin:host/vms@0.1.1"));
         assert!(serves("azlin:host/vms@0.2.0"));
+        assert!(serves("azlin:host/vms@0.2.1"));
         assert!(serves("azlin:host/settings@0.2.0"));
         assert!(!serves("azlin:host/settings@0.1.1"), "0.1 has no settings");
         assert!(!serves("azlin:host/vms@0.1.2"), "newer than the 0.1 line");
-        assert!(!serves("azlin:host/vms@0.2.1"), "newer than this host");
+        assert!(!serves("azlin:host/vms@0.2.2"), "newer than this host");
         assert!(!serves("azlin:host/vms@0.3.0"));
         assert!(!serves("azlin:host/vms@1.0.0"));
         assert!(!serves("azlin:host/vms"), "unversioned");
@@ -104,6 +105,6 @@ mod tests {
 
     #[test]
     fn served_names_each_line_oldest_first() {
-        assert_eq!(served(), "0.1.0–0.1.1, 0.2.0");
+        assert_eq!(served(), "0.1.0–0.1.1, 0.2.0–0.2.1");
     }
 }

@@ -3,6 +3,7 @@
 
 mod extras;
 mod probe;
+mod quota;
 
 use azlin_sdk::bindings::azlin::host::types::{PowerState, Vm};
 use azlin_sdk::output::{Table, column, number_column};
@@ -36,6 +37,13 @@ impl Command for List {
                 Opt::value("show-tmux", "BOOL", "existing azlin's spelling: false is --no-tmux")
                     .choices(&["true", "false"])
                     .default("true"),
+            )
+            .option(
+                Opt::flag(
+                    "quota",
+                    "then the vCPU quota (total and per family in use) of each region listed",
+                )
+                .short('q'),
             )
             .option(
                 Opt::flag(
@@ -106,6 +114,9 @@ impl Command for List {
             footer.push_str(&format!(" | only {narrowed}"));
         }
         output::text(&footer);
+        if args.flag("quota") {
+            quota::show(&shown)?;
+        }
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ use azlin_sdk::prelude::*;
 use azlin_sdk::vms::NewVm;
 
 mod image;
+mod region_fit;
 mod sizes;
 
 /// Existing azlin's defaults when config.toml names none.
@@ -58,6 +59,10 @@ impl Command for New {
                 Opt::value("vm-family", "FAMILY", "with --size: d (general purpose) or e (memory-optimised) SKUs")
                     .choices(&sizes::FAMILIES),
             )
+            .option(Opt::flag(
+                "region-fit",
+                "start from --region (or the default) and take the first region whose vCPU quota has room",
+            ))
             .option(Opt::value(
                 "os",
                 "VERSION",
@@ -99,11 +104,16 @@ impl Command for New {
         } else {
             (1..=pool).map(|i| format!("{base}-{i}")).collect()
         };
+        let size = size(&args)?;
+        let mut location = setting(args.value("region"), "default_region", DEFAULT_REGION)?;
+        if args.flag("region-fit") {
+            location = region_fit::choose(&location, &size, u64::from(pool))?;
+        }
         let template = NewVm {
             name: String::new(),
             resource_group: resource_group(&args)?,
-            location: setting(args.value("region"), "default_region", DEFAULT_REGION)?,
-            size: size(&args)?,
+            location,
+            size,
             image: image(&args)?,
             admin_user: None,
             public_ip: !args.flag("no-public-ip"),

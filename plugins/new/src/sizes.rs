@@ -59,3 +59,37 @@ mod tests {
         assert!(sku("huge", None).is_err());
     }
 }
+
+/// Azure's quota key of a size's family: `Standard_D4s_v5` →
+/// `standardDSv5Family`, `Standard_E16as_v5` → `standardEASv5Family`.
+pub fn family_quota(sku: &str) -> String {
+    let rest = sku.strip_prefix("Standard_").unwrap_or(sku);
+    let (series, version) = rest.split_once('_').unwrap_or((rest, ""));
+    let letters: String = series.chars().filter(|c| !c.is_ascii_digit()).collect();
+    format!("standard{}{version}Family", letters.to_ascii_uppercase())
+}
+
+/// vCPUs of `sku`, read from its name (`Standard_E16as_v5`: 16).
+pub fn vcpus(sku: &str) -> Option<u64> {
+    let rest = sku.strip_prefix("Standard_").unwrap_or(sku);
+    let digits: String = rest
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod quota_tests {
+    use super::*;
+
+    #[test]
+    fn skus_name_their_family_and_vcpus() {
+        assert_eq!(family_quota("Standard_E32as_v5"), "standardEASv5Family");
+        assert_eq!(family_quota("Standard_D2s_v5"), "standardDSv5Family");
+        assert_eq!(vcpus("Standard_E32as_v5"), Some(32));
+        assert_eq!(vcpus("Standard_B2ms"), Some(2));
+        assert_eq!(vcpus("custom"), None);
+    }
+}

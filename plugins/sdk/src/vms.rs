@@ -7,11 +7,16 @@ use crate::failure::Failure;
 use crate::host;
 
 pub use crate::bindings::azlin::host::vm_control::NewVm;
-pub use crate::bindings::azlin::host::vms::VmFilter;
+pub use crate::bindings::azlin::host::vms::{Quota, VmFilter};
 
 /// VMs matching `filter`.
 pub fn list(filter: &VmFilter) -> Result<Vec<Vm>, Failure> {
     Ok(vms::list_vms(filter)?)
+}
+
+/// The quotas of `region`: vCPUs in total (`cores`) and per VM family.
+pub fn quotas(region: &str) -> Result<Vec<Quota>, Failure> {
+    Ok(vms::quotas(region)?)
 }
 
 /// Every VM of `resource_group`, or of the whole subscription without one;

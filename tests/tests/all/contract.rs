@@ -34,8 +34,8 @@ fn a_plugin_built_against_0_1_0_runs_on_a_0_2_host() {
         "the fixture really is built against 0.1.0"
     );
     assert!(
-        azlin_imports(fixtures::NORMAL).contains(&"azlin:host/output@0.2.0".to_string()),
-        "plugins built now use 0.2.0"
+        azlin_imports(fixtures::NORMAL).contains(&"azlin:host/output@0.2.1".to_string()),
+        "plugins built now use 0.2.1"
     );
     let env = Env::new();
     env.install(fixtures::V010, "v010");
@@ -44,6 +44,32 @@ fn a_plugin_built_against_0_1_0_runs_on_a_0_2_host() {
         ran.stdout.trim(),
         format!(
             "built against 0.1.0, running on azlin {}",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_built_against_0_2_0_runs_and_lists_on_a_0_2_1_host() {
+    assert_eq!(
+        azlin_imports(fixtures::V020),
+        [
+            "azlin:host/host-info@0.2.0",
+            "azlin:host/output@0.2.0",
+            "azlin:host/types@0.2.0",
+            "azlin:host/vms@0.2.0"
+        ],
+        "the fixture really is built against 0.2.0, vms (which 0.2.1 extended) included"
+    );
+    let sim = azlin_tests::sim::start(azlin_sim::Options::default()).await;
+    let env = Env::new();
+    env.install(fixtures::V020, "v020");
+    let ran = azlin_tests::sim::azlin(&env, &sim, &["v020"]).await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(
+        ran.stdout.trim(),
+        format!(
+            "built against 0.2.0, running on azlin {}",
             env!("CARGO_PKG_VERSION")
         )
     );
@@ -119,7 +145,7 @@ fn a_plugin_built_against_a_version_this_host_does_not_serve_is_refused_naming_t
         .code(1);
     assert!(
         refused.stderr.contains(
-            "imports azlin:host/vms@0.3.0, a version of azlin's contract this azlin does not serve (it serves 0.1.0–0.1.1, 0.2.0)"
+            "imports azlin:host/vms@0.3.0, a version of azlin's contract this azlin does not serve (it serves 0.1.0–0.1.1, 0.2.0–0.2.1)"
         ),
         "{}",
         refused.stderr

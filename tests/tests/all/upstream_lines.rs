@@ -367,3 +367,79 @@ fn completions_install_where_the_shell_loads_them() {
         .output();
     assert_eq!(unsupported.code, 2, "{}", unsupported.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_quota_shows_each_listed_regions_vcpus() {
+    let sim = ten_vms().await;
+    let env = in_rg0();
+    let listed = json(&azlin(&env, &sim, &["list", "-q", "--no-tmux", "-o", "json"]).await);
+    let quotas = listed["quotas"].as_array().expect("a quotas table");
+    for region in ["eastus", "westus2"] {
+        let allocated: u64 = sim
+            .state
+            .fleet()
+            .iter()
+            .filter(|vm| vm.location == region && vm.power != "PowerState/deallocated")
+            .map(|vm| match vm.size.as_str() {
+                "Standard_D2s_v5" => 2,
+                "Standard_D4s_v5" => 4,
+                _ => 16,
+            })
+            .sum();
+        let total = quotas
+            .iter()
+            .find(|row| row["region"] == region && row["quota"] == "Total Regional vCPUs")
+            .unwrap_or_else(|| panic!("{region}'s total in {listed}"));
+        assert_eq!(total["used"], allocated, "{total}");
+        assert_eq!(total["limit"], 350, "{total}");
+    }
+    assert_eq!(served(&sim, "usages.list"), 2, "one usage list per region");
+    let table = azlin(&env, &sim, &["list", "--quota", "--no-tmux"]).await;
+    assert!(
+        table.stdout.contains("Total Regional vCPUs"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_region_fit_skips_a_region_without_room() {
+    let fleet = Fleet::start(1);
+    let sim = start(Options {
+        vms: 1,
+        quota_limits: vec![("westus2".into(), "standardEASv5Family".into(), 16)],
+        ..Options::default()
+    })
+    .await;
+    let env = Env::reaching(&fleet);
+    let line = [
+        "new",
+        "--name",
+        "fit",
+        "--size",
+        "xl",
+        "--vm-family",
+        "e",
+        "--region",
+        "westus2",
+        "--region-fit",
+    ];
+    let created = azlin(&env, &sim, &line).await;
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let vm = sim
+        .state
+        .fleet()
+        .into_iter()
+        .find(|vm| vm.name == "fit")
+        .expect("fit");
+    assert_eq!(
+        vm.location, "eastus",
+        "westus2 had 16 of 32 vCPUs: {}",
+        created.stdout
+    );
+    assert!(
+        created.stdout.contains("region-fit: eastus"),
+        "{}",
+        created.stdout
+    );
+}

@@ -6,6 +6,7 @@
 mod cached_fields;
 mod join;
 mod lifecycle;
+mod quotas;
 mod tags;
 
 use super::models::{InstanceView, NetworkInterface, PowerState, VirtualMachine};
@@ -16,6 +17,7 @@ use crate::cache::{ApiCache, Cache, Journal, Key, Operation, Pattern};
 pub use cached_fields::CachedVm;
 use cached_fields::{CachedNic, CachedSize};
 pub use lifecycle::{NewVm, image_reference};
+pub use quotas::Quota;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;

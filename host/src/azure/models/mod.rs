@@ -8,6 +8,7 @@ mod network;
 mod page;
 mod resource_id;
 mod size;
+mod usage;
 mod vm;
 
 pub use async_operation::AsyncOperation;
@@ -19,6 +20,7 @@ pub use network::{
 pub use page::{ArmError, ArmErrorBody, Page};
 pub use resource_id::ResourceId;
 pub use size::VmSize;
+pub use usage::{Usage, UsageName};
 pub use vm::{
     HardwareProfile, ImageReference, InstanceStatus, InstanceView, NetworkProfile, OsDisk,
     PowerState, StorageProfile, VirtualMachine, VmProperties,

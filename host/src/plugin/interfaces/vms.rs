@@ -8,7 +8,7 @@ use crate::azure::models::PowerState as AzurePower;
 use crate::azure::{AzureError, Inventory, ListScope, Session, VmRecord, notes};
 use crate::exchange::Event;
 use crate::plugin::bindings::types::{Error, PowerState, Vm};
-use crate::plugin::bindings::vms::{Host, VmFilter};
+use crate::plugin::bindings::vms::{Host, Quota, VmFilter};
 use std::sync::Arc;
 
 impl Host for AzureView<'_> {
@@ -87,6 +87,23 @@ impl Host for AzureView<'_> {
                 ))
             })?;
         Ok(found)
+    }
+
+    async fn quotas(&mut self, region: String) -> Result<Vec<Quota>, HostError> {
+        crate::azure::names::check_region(&region).map_err(Error::InvalidInput)?;
+        let quotas = inventory(self.context.azure.clone())
+            .await?
+            .quotas(&region)
+            .await?;
+        Ok(quotas
+            .into_iter()
+            .map(|quota| Quota {
+                name: quota.name,
+                label: quota.label,
+                used: quota.used,
+                limit: quota.limit,
+            })
+            .collect())
     }
 }
 
