@@ -86,27 +86,19 @@ impl Context {
 
     /// Writes a new context file; an existing one is never overwritten.
     pub fn create(config_dir: &Path, new: &NewContext) -> Result<Context, ConfigError> {
-        check_name(&new.name)?;
-        check_guid("subscription id", &new.subscription_id)?;
-        if let Some(tenant) = &new.tenant_id {
-            check_guid("tenant id", tenant)?;
-        }
-        let path = Self::path(config_dir, &new.name);
-        let mut document = toml_edit::DocumentMut::new();
-        let fields = [
-            ("name", Some(&new.name)),
-            ("subscription_id", Some(&new.subscription_id)),
-            ("tenant_id", new.tenant_id.as_ref()),
-            ("resource_group", new.resource_group.as_ref()),
-            ("region", new.region.as_ref()),
-            ("key_vault_name", new.key_vault_name.as_ref()),
-        ];
-        for (key, value) in fields {
-            if let Some(value) = value {
-                document.insert(key, toml_edit::value(value.as_str()));
-            }
-        }
-        write_new(&path, &new.name, document.to_string().as_bytes())?;
+        let text = file_of(new)?;
+        write_new(
+            &Self::path(config_dir, &new.name),
+            &new.name,
+            text.as_bytes(),
+        )?;
+        Self::load(config_dir, &new.name)
+    }
+
+    /// Writes context `new` over a file of the same name, if there is one.
+    pub fn replace(config_dir: &Path, new: &NewContext) -> Result<Context, ConfigError> {
+        let text = file_of(new)?;
+        write(&Self::path(config_dir, &new.name), text.as_bytes())?;
         Self::load(config_dir, &new.name)
     }
 
@@ -163,6 +155,30 @@ impl Context {
             path,
         })
     }
+}
+
+/// The file of context `new`, its name and ids checked; `None` fields left out.
+fn file_of(new: &NewContext) -> Result<String, ConfigError> {
+    check_name(&new.name)?;
+    check_guid("subscription id", &new.subscription_id)?;
+    if let Some(tenant) = &new.tenant_id {
+        check_guid("tenant id", tenant)?;
+    }
+    let mut document = toml_edit::DocumentMut::new();
+    let fields = [
+        ("name", Some(&new.name)),
+        ("subscription_id", Some(&new.subscription_id)),
+        ("tenant_id", new.tenant_id.as_ref()),
+        ("resource_group", new.resource_group.as_ref()),
+        ("region", new.region.as_ref()),
+        ("key_vault_name", new.key_vault_name.as_ref()),
+    ];
+    for (key, value) in fields {
+        if let Some(value) = value {
+            document.insert(key, toml_edit::value(value.as_str()));
+        }
+    }
+    Ok(document.to_string())
 }
 
 /// A context name that can only be a file name inside `contexts/`.

@@ -1,4 +1,4 @@
-//! `azlin context list|show|use|create|delete|rename`: the contexts existing
+//! `azlin context list|show|use|create|delete|rename|migrate`: the contexts existing
 //! azlin keeps in `~/.azlin/contexts/<name>.toml`, the active one named in
 //! `~/.azlin/active-context`. The next command after `use` works in the new
 //! context's subscription.
@@ -58,6 +58,16 @@ impl Command for Context {
                 .option(Opt::flag("force", "delete it even if it is the active one").short('f')),
         )
         .subcommand(
+            Sub::new(
+                "migrate",
+                "Move contexts older versions kept in config.toml into contexts/",
+            )
+            .option(Opt::flag(
+                "force",
+                "write over context files of the same name",
+            )),
+        )
+        .subcommand(
             Sub::new("rename", "Rename a context")
                 .positional(Positional::new("old", "OLD", "its current name").required())
                 .positional(Positional::new("new", "NEW", "its new name").required()),
@@ -112,12 +122,35 @@ impl Command for Context {
                 output::text(&format!("Renamed context '{old}' to '{}'", renamed.name));
                 Ok(())
             }
+            Some("migrate") => migrate(args.flag("force")),
             _ => Err(Failure::usage(
-                "choose a subcommand: list, show, use, create, delete or rename",
+                "choose a subcommand: list, show, use, create, delete, rename or migrate",
             )
             .hint("azlin context --help")),
         }
     }
+}
+
+/// `migrate`: each context found in config.toml and what became of it.
+fn migrate(force: bool) -> Result<(), Failure> {
+    let done = settings::migrate_contexts(force)?;
+    if done.is_empty() {
+        output::text("config.toml holds no contexts to migrate");
+        return Ok(());
+    }
+    let mut table = Table::begin(
+        "migrated",
+        vec![column("name", "Context"), column("status", "Status")],
+    )?;
+    for (name, migration) in &done {
+        let status = match migration {
+            settings::Migration::Created => "created",
+            settings::Migration::Replaced => "replaced",
+            settings::Migration::Kept => "kept (exists; --force replaces it)",
+        };
+        table.row(vec![name.as_str().into(), status.into()])?;
+    }
+    Ok(())
 }
 
 /// Every context as a table; the active one marked `*`.

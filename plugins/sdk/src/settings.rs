@@ -4,7 +4,7 @@
 use crate::bindings::azlin::host::settings as wit;
 use crate::failure::Failure;
 
-pub use crate::bindings::azlin::host::settings::Context;
+pub use crate::bindings::azlin::host::settings::{Context, Migration};
 
 /// The session name of VM `vm`, read fresh from `config.toml`.
 pub fn session_name(vm: &str) -> Result<Option<String>, Failure> {
@@ -49,6 +49,12 @@ pub fn delete_context(name: &str, force: bool) -> Result<(), Failure> {
 /// Renames context `old` to `new`.
 pub fn rename_context(old: &str, new: &str) -> Result<Context, Failure> {
     wit::rename_context(old, new).map_err(own_message)
+}
+
+/// Moves the contexts older versions kept in config.toml into `contexts/`
+/// (`force`: over files of the same name); each found, with what became of it.
+pub fn migrate_contexts(force: bool) -> Result<Vec<(String, Migration)>, Failure> {
+    Ok(wit::migrate_contexts(force)?)
 }
 
 /// A context the user named that does not exist: its own message (exit 1).

@@ -443,3 +443,56 @@ async fn new_region_fit_skips_a_region_without_room() {
         created.stdout
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn context_migrate_moves_contexts_out_of_config_toml() {
+    let sim = ten_vms().await;
+    let env = Env::new();
+    let legacy = format!(
+        "current_context = \"prod\"\n\n[contexts.prod]\nsubscription_id = \"{SUBSCRIPTION}\"\nresource_group = \"rg-0\"\n\n[contexts.dev]\nsubscription_id = \"{SUBSCRIPTION}\"\nregion = \"eastus\"\n"
+    );
+    env.write_config(&legacy);
+    let migrated = json(&azlin(&env, &sim, &["context", "migrate", "-o", "json"]).await);
+    let rows = migrated["migrated"].as_array().expect("a table");
+    assert_eq!(rows.len(), 2, "{migrated}");
+    assert!(
+        rows.iter().all(|row| row["status"] == "created"),
+        "{migrated}"
+    );
+    let active = std::fs::read_to_string(env.config_dir().join("active-context")).expect("marker");
+    assert_eq!(active.trim(), "prod");
+    let listed = json(&azlin(&env, &sim, &["list", "--no-tmux", "-o", "json"]).await);
+    assert!(
+        !listed["vms"].as_array().expect("vms").is_empty(),
+        "prod's rg-0 is listed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.config_file()).expect("config"),
+        legacy,
+        "kept"
+    );
+
+    std::fs::write(
+        env.config_dir().join("contexts/dev.toml"),
+        "name = \"dev\"\nsubscription_id = \"00000000-0000-0000-0000-00000000000d\"\n",
+    )
+    .expect("edit dev");
+    let again = json(&azlin(&env, &sim, &["context", "migrate", "-o", "json"]).await);
+    assert!(
+        again["migrated"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .all(|row| row["status"]
+                .as_str()
+                .is_some_and(|status| status.starts_with("kept"))),
+        "{again}"
+    );
+    let forced = json(&azlin(&env, &sim, &["context", "migrate", "--force", "-o", "json"]).await);
+    assert!(forced["migrated"][0]["status"] == "replaced", "{forced}");
+    let dev = std::fs::read_to_string(env.config_dir().join("contexts/dev.toml")).expect("dev");
+    assert!(
+        dev.contains(SUBSCRIPTION) && dev.contains("eastus"),
+        "{dev}"
+    );
+}

@@ -7,7 +7,7 @@ use super::azure_errors::to_wit as to_wit_azure;
 use super::views::ContextView;
 use crate::azure::AzureError;
 use crate::config::{self, ConfigError, Context as Stored, NewContext, Paths};
-use crate::plugin::bindings::settings::{Context, Host};
+use crate::plugin::bindings::settings::{Context, Host, Migration};
 use crate::plugin::bindings::types::Error;
 
 /// A settings call's answer to the plugin.
@@ -93,6 +93,23 @@ impl Host for ContextView<'_> {
             let active = Stored::active_name(&paths.config_dir)?.as_deref() == Some(new.as_str());
             Ok(wit(new.clone(), stored, active))
         })?)
+    }
+
+    async fn migrate_contexts(&mut self, force: bool) -> Answer<Vec<(String, Migration)>> {
+        let config = self.context.config.clone();
+        let done =
+            self.with_paths(|paths| config::migrate_contexts(&paths.config_dir, &config, force))?;
+        Ok(done
+            .into_iter()
+            .map(|(name, migration)| {
+                let migration = match migration {
+                    config::Migration::Created => Migration::Created,
+                    config::Migration::Replaced => Migration::Replaced,
+                    config::Migration::Kept => Migration::Kept,
+                };
+                (name, migration)
+            })
+            .collect())
     }
 }
 
