@@ -64,6 +64,8 @@ pub struct Vm {
     pub tags: BTreeMap<String, String>,
     pub nic: usize,
     pub os_disk: usize,
+    /// Data disks: LUN and disk slot.
+    pub data_disks: Vec<(u8, usize)>,
     pub provisioning: Provisioning,
     /// `None` for the generated fleet.
     pub profile: Option<Profile>,
@@ -110,6 +112,7 @@ pub struct Disk {
     pub name: String,
     pub resource_group: String,
     pub location: String,
+    pub size_gb: u32,
     pub vm: Option<usize>,
     pub provisioning: Provisioning,
 }
@@ -273,6 +276,7 @@ impl Resources {
                 name: format!("{name}_OsDisk"),
                 resource_group: resource_group.clone(),
                 location: location.clone(),
+                size_gb: 30,
                 vm: None,
                 provisioning: Provisioning::Succeeded,
             });
@@ -285,6 +289,7 @@ impl Resources {
                 tags,
                 nic,
                 os_disk,
+                data_disks: Vec::new(),
                 provisioning: Provisioning::Succeeded,
                 profile: None,
             });
@@ -295,7 +300,13 @@ impl Resources {
     /// Adds `vm` and links its NIC (and that NIC's public IP) and OS disk to it.
     pub fn add_vm(&mut self, vm: Vm) -> usize {
         let (nic, disk) = (vm.nic, vm.os_disk);
+        let data: Vec<usize> = vm.data_disks.iter().map(|(_, slot)| *slot).collect();
         let slot = self.vms.insert(vm);
+        for disk in data {
+            if let Some(disk) = self.disks.get_mut(disk) {
+                disk.vm = Some(slot);
+            }
+        }
         if let Some(nic) = self.nics.get_mut(nic) {
             nic.vm = Some(slot);
         }
@@ -323,8 +334,10 @@ impl Resources {
         if let Some(nic) = self.nics.get_mut(vm.nic) {
             nic.vm = None;
         }
-        if let Some(disk) = self.disks.get_mut(vm.os_disk) {
-            disk.vm = None;
+        for disk in std::iter::once(vm.os_disk).chain(vm.data_disks.iter().map(|(_, slot)| *slot)) {
+            if let Some(disk) = self.disks.get_mut(disk) {
+                disk.vm = None;
+            }
         }
     }
 

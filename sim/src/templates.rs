@@ -100,7 +100,23 @@ impl Templates {
                 "publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest"
             }),
         };
-        properties["storageProfile"]["dataDisks"] = json!([]);
+        properties["storageProfile"]["dataDisks"] = vm
+            .data_disks
+            .iter()
+            .filter_map(|(lun, slot)| {
+                let disk = resources.disks.get(*slot)?;
+                Some(json!({
+                    "lun": lun,
+                    "name": disk.name,
+                    "createOption": "Empty",
+                    "diskSizeGB": disk.size_gb,
+                    "managedDisk": {
+                        "id": id(subscription, &disk.resource_group, DISK_TYPE, &disk.name),
+                        "storageAccountType": "Premium_LRS"
+                    }
+                }))
+            })
+            .collect();
         if let Some(profile) = &vm.profile {
             properties["osProfile"] = profile.os.clone();
         }
@@ -236,7 +252,7 @@ impl Templates {
             "sku": { "name": "Premium_LRS", "tier": "Premium" },
             "properties": {
                 "osType": "Linux",
-                "diskSizeGB": 30,
+                "diskSizeGB": disk.size_gb,
                 "diskState": if vm.is_some() { "Attached" } else { "Unattached" },
                 "provisioningState": disk.provisioning.as_str(),
             },

@@ -6,6 +6,7 @@ use azlin_sdk::output::{Table, column};
 use azlin_sdk::prelude::*;
 use azlin_sdk::vms::NewVm;
 
+mod disks;
 mod image;
 mod region_fit;
 mod sizes;
@@ -80,6 +81,16 @@ impl Command for New {
                 "Azure Files NFS account whose share 'home' is mounted as /home (default: default_nfs_storage)",
             ))
             .option(Opt::flag("no-nfs", "mount no NFS home, even if default_nfs_storage is set"))
+            .option(Opt::value(
+                "home-disk-size",
+                "GB",
+                "a separate Premium SSD of GB for /home (default: none, /home on the OS disk)",
+            ))
+            .option(Opt::flag(
+                "no-home-disk",
+                "/home on the OS disk (the default here; accepted for existing azlin's command lines)",
+            ))
+            .option(Opt::value("tmp-disk-size", "GB", "a separate Premium SSD of GB for /tmp"))
             .option(
                 Opt::flag("yes", "accepted for existing azlin's command lines: new asks nothing")
                     .short('y'),
@@ -109,6 +120,7 @@ impl Command for New {
         if args.flag("region-fit") {
             location = region_fit::choose(&location, &size, u64::from(pool))?;
         }
+        let disks = disks::wanted(&args)?;
         let template = NewVm {
             name: String::new(),
             resource_group: resource_group(&args)?,
@@ -117,7 +129,7 @@ impl Command for New {
             image: image(&args)?,
             admin_user: None,
             public_ip: !args.flag("no-public-ip"),
-            cloud_init: Some(cloud_init(&args)?),
+            cloud_init: Some(cloud_init(&args, &disks)?),
             tags: vec![("created-by".into(), "azlin".into())],
         };
         let mut table = Table::begin(
@@ -139,10 +151,13 @@ impl Command for New {
         }
         for name in names {
             output::progress(&format!("creating {name}"), 0, None);
-            let vm = vms::create(&NewVm {
-                name,
-                ..template.clone()
-            })?;
+            let vm = vms::create_with_disks(
+                &NewVm {
+                    name,
+                    ..template.clone()
+                },
+                &disks.iter().map(|mounted| mounted.disk).collect::<Vec<_>>(),
+            )?;
             if let Some(session) = session {
                 settings::set_session_name(&vm.name, Some(session))?;
             }
@@ -220,14 +235,20 @@ fn resource_group(args: &Args) -> Result<String, Failure> {
 /// the NFS home, and the repository cloned into `~/src` of the admin user
 /// (the first user Azure makes, uid 1000). A URL with characters a shell or
 /// YAML would read is refused.
-fn cloud_init(args: &Args) -> Result<String, Failure> {
+fn cloud_init(args: &Args, disks: &[disks::Mounted]) -> Result<String, Failure> {
     let mut text = String::from("#cloud-config\npackage_update: true\npackages:\n");
     if !args.flag("no-tmux") {
         text.push_str("  - tmux\n");
     }
     text.push_str("  - git\n");
     let mut commands = Vec::new();
-    if let Some(account) = nfs_account(args)? {
+    let nfs = nfs_account(args)?;
+    if nfs.is_some() && disks.iter().any(|mounted| mounted.at == "/home") {
+        return Err(Failure::usage(
+            "an NFS home and a home disk both mount /home; pass --no-nfs or leave out --home-disk-size",
+        ));
+    }
+    if let Some(account) = nfs {
         text.push_str("  - nfs-common\n");
         commands.push(format!(
             "  - [sh, -c, 'mount -t nfs {account}.file.core.windows.net:/{account}/home /home -o vers=3,sec=sys']\n"
@@ -246,6 +267,7 @@ fn cloud_init(args: &Args) -> Result<String, Failure> {
             "  - [sh, -c, 'u=$(id -nu 1000) && sudo -u \"$u\" git clone \"{repo}\" \"/home/$u/src\"']\n"
         ));
     }
+    text.push_str(&disks::cloud_init(disks));
     if !commands.is_empty() {
         text.push_str("runcmd:\n");
         text.push_str(&commands.concat());

@@ -6,7 +6,7 @@ use crate::bindings::azlin::host::{vm_control, vms};
 use crate::failure::Failure;
 use crate::host;
 
-pub use crate::bindings::azlin::host::vm_control::NewVm;
+pub use crate::bindings::azlin::host::vm_control::{DataDisk, NewVm};
 pub use crate::bindings::azlin::host::vms::{Quota, VmFilter};
 
 /// VMs matching `filter`.
@@ -141,6 +141,11 @@ pub fn deallocate(vm: &VmRef) -> Result<PowerState, Failure> {
 /// Creates a VM and waits until Azure has it; the VM as listed.
 pub fn create(vm: &NewVm) -> Result<Vm, Failure> {
     Ok(vm_control::create(vm)?)
+}
+
+/// Creates a VM with empty data disks attached (at most 8).
+pub fn create_with_disks(vm: &NewVm, disks: &[DataDisk]) -> Result<Vm, Failure> {
+    Ok(vm_control::create_with_disks(vm, disks)?)
 }
 
 /// Deletes a VM (with `with_resources`, its NICs, public IPs and OS disk

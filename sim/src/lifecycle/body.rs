@@ -40,6 +40,8 @@ pub struct VmRequest {
     pub ssh_keys: Vec<String>,
     pub nic: String,
     pub os_disk: Option<String>,
+    /// `storageProfile.dataDisks` to create empty: LUN, name, size in GB.
+    pub data_disks: Vec<(u8, String, u32)>,
     pub tags: BTreeMap<String, String>,
 }
 
@@ -202,9 +204,51 @@ impl VmRequest {
             ssh_keys,
             nic,
             os_disk: optional_str(&body, "properties.storageProfile.osDisk.name")?,
+            data_disks: data_disks(&body)?,
             tags: tags(&body)?,
         })
     }
+}
+
+/// `storageProfile.dataDisks[]` created empty: each needs a LUN (0–63),
+/// a name and a size (1–32767 GB), as ARM checks them.
+fn data_disks(body: &Value) -> Result<Vec<(u8, String, u32)>, ArmError> {
+    let path = "properties.storageProfile.dataDisks";
+    let Some(disks) = at(body, "properties.storageProfile.dataDisks") else {
+        return Ok(Vec::new());
+    };
+    let disks = disks
+        .as_array()
+        .ok_or_else(|| wrong_type(path, "an array"))?;
+    let mut found: Vec<(u8, String, u32)> = Vec::new();
+    for (index, disk) in disks.iter().enumerate() {
+        let field = |name: &str| format!("{path}[{index}].{name}");
+        let lun = disk["lun"]
+            .as_u64()
+            .and_then(|lun| u8::try_from(lun).ok())
+            .filter(|lun| *lun <= 63)
+            .ok_or_else(|| {
+                ArmError::InvalidParameter(format!("{} must be 0 to 63.", field("lun")))
+            })?;
+        let size = disk["diskSizeGB"]
+            .as_u64()
+            .and_then(|size| u32::try_from(size).ok())
+            .filter(|size| (1..=32767).contains(size))
+            .ok_or_else(|| {
+                ArmError::InvalidParameter(format!("{} must be 1 to 32767.", field("diskSizeGB")))
+            })?;
+        let name = disk["name"]
+            .as_str()
+            .ok_or_else(|| ArmError::MissingParameter(field("name")))?
+            .to_string();
+        if found.iter().any(|(taken, _, _)| *taken == lun) {
+            return Err(ArmError::InvalidParameter(format!(
+                "Two data disks use LUN {lun}."
+            )));
+        }
+        found.push((lun, name, size));
+    }
+    Ok(found)
 }
 
 /// `linuxConfiguration.ssh.publicKeys[].keyData` of an `osProfile`.

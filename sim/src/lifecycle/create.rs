@@ -229,10 +229,34 @@ pub fn vm(scope: &Scope) -> Response {
         }
         authorize(scope, &request.ssh_keys)?;
         take_spare(scope, resources, nic);
+        for (_, data_name, _) in &request.data_disks {
+            if resources.disks.find(Some(&group), data_name).is_some() {
+                return Err(ArmError::DiskExists {
+                    name: data_name.clone(),
+                    group,
+                });
+            }
+        }
+        let data_disks = request
+            .data_disks
+            .iter()
+            .map(|(lun, data_name, size_gb)| {
+                let slot = resources.disks.insert(Disk {
+                    name: data_name.clone(),
+                    resource_group: group.clone(),
+                    location: request.location.clone(),
+                    size_gb: *size_gb,
+                    vm: None,
+                    provisioning: Provisioning::Succeeded,
+                });
+                (*lun, slot)
+            })
+            .collect();
         let os_disk = resources.disks.insert(Disk {
             name: disk_name,
             resource_group: group.clone(),
             location: request.location.clone(),
+            size_gb: 30,
             vm: None,
             provisioning: Provisioning::Succeeded,
         });
@@ -245,6 +269,7 @@ pub fn vm(scope: &Scope) -> Response {
             tags: request.tags,
             nic,
             os_disk,
+            data_disks,
             provisioning: Provisioning::Creating,
             profile: Some(Profile {
                 image: request.image,

@@ -496,3 +496,76 @@ async fn context_migrate_moves_contexts_out_of_config_toml() {
         "{dev}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_disks_for_home_and_tmp_are_made_mounted_and_killed_with_the_vm() {
+    let fleet = Fleet::start(1);
+    let sim = start(Options {
+        vms: 1,
+        spare_addresses: fleet.addresses(),
+        ..Options::default()
+    })
+    .await;
+    let env = Env::reaching(&fleet);
+    let line = [
+        "new",
+        "--name",
+        "disky",
+        "--size",
+        "xs",
+        "--home-disk-size",
+        "64",
+        "--tmp-disk-size",
+        "16",
+    ];
+    let created = azlin(&env, &sim, &line).await;
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let disks = |ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .filter(|id| id.contains("/disks/disky-disk"))
+            .cloned()
+            .collect()
+    };
+    let made = disks(&sim_resources(&sim).await);
+    assert_eq!(made.len(), 2, "{made:?}");
+    let vm = sim
+        .state
+        .fleet()
+        .into_iter()
+        .find(|vm| vm.name == "disky")
+        .expect("disky");
+    let cloud_init = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(vm.custom_data.expect("cloud-init"))
+            .expect("base64"),
+    )
+    .expect("text");
+    for mount in [
+        "[/dev/disk/azure/scsi1/lun0-part1, /home,",
+        "[/dev/disk/azure/scsi1/lun1-part1, /tmp,",
+    ] {
+        assert!(cloud_init.contains(mount), "{cloud_init}");
+    }
+    let killed = azlin(&env, &sim, &["kill", "disky", "--force"]).await;
+    assert_eq!(killed.code, 0, "{}", killed.stderr);
+    assert_eq!(disks(&sim_resources(&sim).await), Vec::<String>::new());
+
+    for wrong in [
+        &["new", "--home-disk-size", "64", "--no-home-disk"][..],
+        &["new", "--home-disk-size", "64", "--nfs-storage", "homes1"],
+        &["new", "--tmp-disk-size", "0"],
+    ] {
+        let refused = azlin(&env, &sim, wrong).await;
+        assert_eq!(refused.code, 2, "{wrong:?}: {}", refused.stderr);
+    }
+}
+
+/// Every resource id the simulator holds.
+async fn sim_resources(sim: &Sim) -> Vec<String> {
+    reqwest::get(format!("{}/_sim/resources", sim.url()))
+        .await
+        .expect("ask the simulator")
+        .json()
+        .await
+        .expect("a JSON list of ids")
+}

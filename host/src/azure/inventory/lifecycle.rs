@@ -33,6 +33,8 @@ pub struct NewVm {
     pub public_ip: bool,
     /// cloud-init user data, as written (sent base64-encoded).
     pub custom_data: Option<String>,
+    /// Empty managed data disks: LUN and size in GB.
+    pub data_disks: Vec<(u8, u32)>,
     pub tags: Vec<(String, String)>,
 }
 
@@ -178,7 +180,7 @@ impl Inventory {
         Ok(deleted)
     }
 
-    /// The NICs, public IPs and OS disk of `vm`, in the order they can be
+    /// The NICs, public IPs, OS disk and data disks of `vm`, in the order they can be
     /// deleted once the VM is gone, with the API version of each.
     async fn parts_of(
         &self,
@@ -209,12 +211,17 @@ impl Inventory {
             parts.push((id, NETWORK_API));
         }
         parts.extend(ips);
-        let disk = properties
-            .and_then(|p| p.storage_profile.as_ref())
+        let storage = properties.and_then(|p| p.storage_profile.as_ref());
+        let os_disk = storage
             .and_then(|storage| storage.os_disk.as_ref())
             .and_then(|disk| disk.name.clone());
-        if let Some(disk) = disk {
-            let group = vm.id.split("/providers/").next().unwrap_or_default();
+        let data_disks = storage
+            .and_then(|storage| storage.data_disks.as_ref())
+            .into_iter()
+            .flatten()
+            .filter_map(|disk| disk.name.clone());
+        let group = vm.id.split("/providers/").next().unwrap_or_default();
+        for disk in os_disk.into_iter().chain(data_disks) {
             parts.push((
                 format!(
                     "{group}/providers/Microsoft.Compute/disks/{}",
@@ -280,7 +287,14 @@ fn vm_body(vm: &NewVm, nic_id: &str) -> Result<Value, String> {
                     "caching": "ReadWrite",
                     "createOption": "FromImage",
                     "managedDisk": { "storageAccountType": "Premium_LRS" }
-                }
+                },
+                "dataDisks": vm.data_disks.iter().map(|(lun, size)| json!({
+                    "lun": lun,
+                    "name": format!("{}-disk{lun}", vm.name),
+                    "createOption": "Empty",
+                    "diskSizeGB": size,
+                    "managedDisk": { "storageAccountType": "Premium_LRS" }
+                })).collect::<Vec<_>>()
             },
             "osProfile": os_profile,
             "networkProfile": { "networkInterfaces": [{ "id": nic_id, "properties": { "primary": true } }] }

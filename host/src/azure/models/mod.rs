@@ -22,8 +22,8 @@ pub use resource_id::ResourceId;
 pub use size::VmSize;
 pub use usage::{Usage, UsageName};
 pub use vm::{
-    HardwareProfile, ImageReference, InstanceStatus, InstanceView, NetworkProfile, OsDisk,
-    PowerState, StorageProfile, VirtualMachine, VmProperties,
+    DataDisk, HardwareProfile, ImageReference, InstanceStatus, InstanceView, NetworkProfile,
+    OsDisk, PowerState, StorageProfile, VirtualMachine, VmProperties,
 };
 
 /// A field ARM may send as `null` (or leave out) where azlin reads a value:

@@ -53,6 +53,19 @@ pub struct StorageProfile {
     pub image_reference: Option<ImageReference>,
     #[serde(default)]
     pub os_disk: Option<OsDisk>,
+    /// `null` in some answers, so optional rather than an empty list.
+    #[serde(default)]
+    pub data_disks: Option<Vec<DataDisk>>,
+}
+
+/// A data disk attached to the VM: its LUN and name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DataDisk {
+    #[serde(default)]
+    pub lun: Option<u32>,
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// The marketplace image a VM was made from.

@@ -10,7 +10,7 @@ use crate::azure::{
     Fence, Inventory, NewVm as Creation, PowerAction, Session, check_tags, image_reference,
 };
 use crate::plugin::bindings::types::{Error, PowerState, Vm, VmRef};
-use crate::plugin::bindings::vm_control::{Host, NewVm};
+use crate::plugin::bindings::vm_control::{DataDisk, Host, NewVm};
 use std::sync::Arc;
 
 impl Host for AzureView<'_> {
@@ -50,8 +50,17 @@ impl Host for AzureView<'_> {
     }
 
     async fn create(&mut self, vm: NewVm) -> Result<Vm, HostError> {
+        self.create_with_disks(vm, Vec::new()).await
+    }
+
+    async fn create_with_disks(
+        &mut self,
+        vm: NewVm,
+        disks: Vec<DataDisk>,
+    ) -> Result<Vm, HostError> {
         self.group_in_scope(&vm.resource_group)?;
-        let creation = self.creation(vm)?;
+        let mut creation = self.creation(vm)?;
+        creation.data_disks = data_disks(&disks)?;
         let writes = self.writes();
         let created = async move {
             let (inventory, fence) = writes.fenced().await?;
@@ -70,6 +79,36 @@ impl Host for AzureView<'_> {
         };
         Ok(deleted.await?)
     }
+}
+
+/// The most data disks a new VM gets here.
+const MOST_DATA_DISKS: usize = 8;
+
+/// `disks` checked as Azure would: LUNs 0–63, each once, sizes 1–32767 GB.
+fn data_disks(disks: &[DataDisk]) -> Result<Vec<(u8, u32)>, Error> {
+    if disks.len() > MOST_DATA_DISKS {
+        return Err(Error::InvalidInput(format!(
+            "{} data disks asked for; a new VM gets at most {MOST_DATA_DISKS}",
+            disks.len()
+        )));
+    }
+    let mut checked: Vec<(u8, u32)> = Vec::new();
+    for disk in disks {
+        if disk.lun > 63 || !(1..=32767).contains(&disk.size_gb) {
+            return Err(Error::InvalidInput(format!(
+                "data disk at LUN {} of {} GB: LUNs are 0 to 63, sizes 1 to 32767 GB",
+                disk.lun, disk.size_gb
+            )));
+        }
+        if checked.iter().any(|(lun, _)| *lun == disk.lun) {
+            return Err(Error::InvalidInput(format!(
+                "two data disks at LUN {}",
+                disk.lun
+            )));
+        }
+        checked.push((disk.lun, disk.size_gb));
+    }
+    Ok(checked)
 }
 
 /// What a plugin's ARM writes go through: the run's Azure session and the
@@ -153,6 +192,7 @@ impl AzureView<'_> {
             ssh_public_keys: vec![key.trim().to_string()],
             public_ip: vm.public_ip,
             custom_data: vm.cloud_init,
+            data_disks: Vec::new(),
             tags: vm.tags,
         })
     }
