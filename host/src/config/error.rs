@@ -39,6 +39,10 @@ pub enum ConfigError {
     NoHome,
     #[error("cannot find the home directory, where the SSH key and known_hosts live (set HOME)")]
     NoHomeForSsh,
+    #[error(
+        "there is no template '{name}' ({path})\nhint: a template is a TOML file there with vm_size and region"
+    )]
+    NoTemplate { name: String, path: PathBuf },
     #[error("'{name}' is not a valid {what} name: {why}")]
     Name {
         what: &'static str,

@@ -15,6 +15,7 @@ mod scope;
 mod sections;
 mod session_names;
 mod ssh_settings;
+mod templates;
 
 pub use cache_settings::{Bounds, Operation, PLUGIN_QUOTA, Ttls};
 pub use context::Context;
@@ -29,3 +30,4 @@ pub use scope::{RunScope, Scope, ScopeUnreadable};
 pub use sections::{AgentSettings, expand_home};
 pub use session_names::{session_names, set_session_name};
 pub use ssh_settings::SshSettings;
+pub use templates::Template;

@@ -60,6 +60,11 @@ impl Command for New {
                 Opt::value("vm-family", "FAMILY", "with --size: d (general purpose) or e (memory-optimised) SKUs")
                     .choices(&sizes::FAMILIES),
             )
+            .option(Opt::value(
+                "template",
+                "NAME",
+                "size and region from ~/.azlin/templates/NAME.toml (flags given win)",
+            ))
             .option(Opt::flag(
                 "region-fit",
                 "start from --region (or the default) and take the first region whose vCPU quota has room",
@@ -115,8 +120,22 @@ impl Command for New {
         } else {
             (1..=pool).map(|i| format!("{base}-{i}")).collect()
         };
-        let size = size(&args)?;
-        let mut location = setting(args.value("region"), "default_region", DEFAULT_REGION)?;
+        let chosen_template = match args.value("template") {
+            Some(name) => Some(settings::template(name)?),
+            None => None,
+        };
+        let from_template = |pick: fn(&settings::VmTemplate) -> Option<String>| {
+            chosen_template.as_ref().and_then(pick)
+        };
+        let size = match from_template(|t| t.vm_size.clone()) {
+            Some(sku) if !sizes_given(&args) => sku,
+            _ => size(&args)?,
+        };
+        let region = args
+            .value("region")
+            .map(str::to_string)
+            .or_else(|| from_template(|t| t.region.clone()));
+        let mut location = setting(region.as_deref(), "default_region", DEFAULT_REGION)?;
         if args.flag("region-fit") {
             location = region_fit::choose(&location, &size, u64::from(pool))?;
         }
@@ -185,6 +204,13 @@ fn size(args: &Args) -> Result<String, Failure> {
         (None, None, Some(family)) => sizes::family_default(family),
         (None, None, None) => setting(None, "default_vm_size", DEFAULT_SIZE),
     }
+}
+
+/// Whether the command line chooses the size itself.
+fn sizes_given(args: &Args) -> bool {
+    ["size", "vm-size", "vm-family"]
+        .iter()
+        .any(|name| args.value(name).is_some())
 }
 
 /// `--image`, else `--os`, else config's default.

@@ -4,7 +4,7 @@
 use crate::bindings::azlin::host::settings as wit;
 use crate::failure::Failure;
 
-pub use crate::bindings::azlin::host::settings::{Context, Migration};
+pub use crate::bindings::azlin::host::settings::{Context, Migration, VmTemplate};
 
 /// The session name of VM `vm`, read fresh from `config.toml`.
 pub fn session_name(vm: &str) -> Result<Option<String>, Failure> {
@@ -57,7 +57,12 @@ pub fn migrate_contexts(force: bool) -> Result<Vec<(String, Migration)>, Failure
     Ok(wit::migrate_contexts(force)?)
 }
 
-/// A context the user named that does not exist: its own message (exit 1).
+/// VM template `name` (`~/.azlin/templates/<name>.toml`): its size and region.
+pub fn template(name: &str) -> Result<VmTemplate, Failure> {
+    wit::template(name).map_err(own_message)
+}
+
+/// A context or template the user named that does not exist: its own message (exit 1).
 fn own_message(error: crate::HostError) -> Failure {
     match error {
         crate::HostError::NotFound(why) => Failure::new(why),

@@ -569,3 +569,56 @@ async fn sim_resources(sim: &Sim) -> Vec<String> {
         .await
         .expect("a JSON list of ids")
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_template_gives_size_and_region_unless_flags_do() {
+    let fleet = Fleet::start(1);
+    let sim = start(Options {
+        vms: 1,
+        spare_addresses: fleet.addresses(),
+        ..Options::default()
+    })
+    .await;
+    let env = Env::reaching(&fleet);
+    let dir = env.config_dir().join("templates");
+    std::fs::create_dir_all(&dir).expect("templates dir");
+    std::fs::write(
+        dir.join("gpu.toml"),
+        "name = \"gpu\"\nvm_size = \"Standard_D8s_v5\"\nregion = \"northeurope\"\n",
+    )
+    .expect("a template");
+    let line = ["new", "--name", "t1", "--template", "gpu"];
+    assert_eq!(azlin(&env, &sim, &line).await.code, 0);
+    let line = [
+        "new",
+        "--name",
+        "t2",
+        "--template",
+        "gpu",
+        "--size",
+        "xs",
+        "--region",
+        "eastus",
+    ];
+    assert_eq!(azlin(&env, &sim, &line).await.code, 0);
+    let fleet_now = sim.state.fleet();
+    let vm = |name: &str| fleet_now.iter().find(|vm| vm.name == name).expect(name);
+    assert_eq!(
+        (vm("t1").size.as_str(), vm("t1").location.as_str()),
+        ("Standard_D8s_v5", "northeurope")
+    );
+    assert_eq!(
+        (vm("t2").size.as_str(), vm("t2").location.as_str()),
+        ("Standard_D2s_v5", "eastus")
+    );
+
+    let missing = azlin(&env, &sim, &["new", "--template", "nope"]).await;
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("templates/nope.toml"),
+        "{}",
+        missing.stderr
+    );
+    let escaping = azlin(&env, &sim, &["new", "--template", "../x"]).await;
+    assert_ne!(escaping.code, 0, "{}", escaping.stderr);
+}

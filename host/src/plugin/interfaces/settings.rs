@@ -7,7 +7,7 @@ use super::azure_errors::to_wit as to_wit_azure;
 use super::views::ContextView;
 use crate::azure::AzureError;
 use crate::config::{self, ConfigError, Context as Stored, NewContext, Paths};
-use crate::plugin::bindings::settings::{Context, Host, Migration};
+use crate::plugin::bindings::settings::{Context, Host, Migration, VmTemplate};
 use crate::plugin::bindings::types::Error;
 
 /// A settings call's answer to the plugin.
@@ -95,6 +95,14 @@ impl Host for ContextView<'_> {
         })?)
     }
 
+    async fn template(&mut self, name: String) -> Answer<VmTemplate> {
+        let template = self.with_paths(|paths| config::Template::load(&paths.config_dir, &name))?;
+        Ok(VmTemplate {
+            vm_size: template.vm_size,
+            region: template.region,
+        })
+    }
+
     async fn migrate_contexts(&mut self, force: bool) -> Answer<Vec<(String, Migration)>> {
         let config = self.context.config.clone();
         let done =
@@ -165,6 +173,7 @@ fn to_wit(error: ConfigError) -> Error {
     let message = error.to_string();
     match error {
         ConfigError::NoContext { .. }
+        | ConfigError::NoTemplate { .. }
         | ConfigError::MissingContext { .. }
         | ConfigError::NoProfile { .. } => Error::NotFound(message),
         ConfigError::Read { .. }
