@@ -40,6 +40,13 @@ impl Command for List {
             )
             .option(
                 Opt::flag(
+                    "restore",
+                    "then the command that reattaches each tmux session found (azlin cannot open your terminal's windows)",
+                )
+                .short('r'),
+            )
+            .option(
+                Opt::flag(
                     "quota",
                     "then the vCPU quota (total and per family in use) of each region listed",
                 )
@@ -61,6 +68,11 @@ impl Command for List {
     }
 
     fn run(args: Args) -> Result<(), Failure> {
+        if args.flag("restore") && args.flag("no-tmux") {
+            return Err(Failure::usage(
+                "--restore reads the tmux sessions, which --no-tmux leaves out; pass one",
+            ));
+        }
         let filter = VmFilter {
             resource_group: args.value("resource-group").map(str::to_string),
             all_resource_groups: args.flag("show-all-vms"),
@@ -88,7 +100,8 @@ impl Command for List {
             wide: args.flag("wide") || scripted,
             scripted,
             wanted: Wanted {
-                tmux: !args.flag("no-tmux") && args.value("show-tmux") != Some("false"),
+                tmux: args.flag("restore")
+                    || (!args.flag("no-tmux") && args.value("show-tmux") != Some("false")),
                 health: args.flag("with-health"),
                 procs: args.flag("show-procs"),
             },
@@ -117,6 +130,9 @@ impl Command for List {
         if args.flag("quota") {
             quota::show(&shown)?;
         }
+        if args.flag("restore") {
+            restore(&shown, &extras)?;
+        }
         Ok(())
     }
 }
@@ -125,6 +141,48 @@ fn parse_tag(tag: &str) -> (String, Option<String>) {
     match tag.split_once('=') {
         Some((key, value)) => (key.into(), Some(value.into())),
         None => (tag.into(), None),
+    }
+}
+
+/// `--restore`: one row per tmux session found, with the command that
+/// reattaches it from here.
+fn restore(shown: &[&Vm], extras: &[extras::Extra]) -> Result<(), Failure> {
+    let mut table = Table::begin(
+        "restore",
+        vec![
+            column("vm", "VM"),
+            column("session", "Session"),
+            column("command", "Reattach with"),
+        ],
+    )?;
+    for (vm, extra) in shown.iter().zip(extras) {
+        let sessions = extra.reading.iter().flat_map(|reading| &reading.tmux);
+        for session in sessions {
+            table.row(vec![
+                vm.name.as_str().into(),
+                session.as_str().into(),
+                format!(
+                    "azlin connect {} --tmux-session {}",
+                    vm.name,
+                    shell_word(session)
+                )
+                .into(),
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// `text` as one word for a shell: as it is when plain, else single-quoted.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
     }
 }
 

@@ -449,3 +449,47 @@ async fn the_list_table_has_existing_azlins_default_columns() {
         output.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_lists_the_command_that_reattaches_each_tmux_session() {
+    let fleet = Fleet::start(2);
+    let sim = start_for(&fleet, 2).await;
+    let env = Env::reaching(&fleet);
+    tmux_sessions(&fleet, 0, &["main", "my work"]);
+    let listed = json(
+        &azlin(
+            &env,
+            &sim,
+            &["list", "-r", "--show-tmux", "false", "-o", "json"],
+        )
+        .await,
+    );
+    let mut rows: Vec<(String, String)> = listed["restore"]
+        .as_array()
+        .expect("a restore table")
+        .iter()
+        .map(|row| {
+            assert_eq!(row["vm"], "vm-0000", "{row}");
+            (
+                row["session"].as_str().unwrap_or_default().into(),
+                row["command"].as_str().unwrap_or_default().into(),
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            (
+                "main".to_string(),
+                "azlin connect vm-0000 --tmux-session main".to_string()
+            ),
+            (
+                "my work".to_string(),
+                "azlin connect vm-0000 --tmux-session 'my work'".to_string()
+            ),
+        ]
+    );
+    let both = azlin(&env, &sim, &["list", "--restore", "--no-tmux"]).await;
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}
