@@ -27,7 +27,7 @@ include!(concat!(env!("OUT_DIR"), "/builtin_plugins.rs"));
 /// component needs anything else, or less, is refused: changing what a
 /// built-in reaches takes a reviewed edit here, not just a rebuilt plugin.
 const CAPABILITIES: &[(&str, &[Capability])] = &[
-    ("batch", &[AzureRead, AzureWrite, SshExec]),
+    ("batch", &[AzureRead, AzureWrite, SshExec, FileTransfer]),
     ("connect", &[AzureRead, AzureWrite, Terminal]),
     ("context", &[Settings]),
     ("cp", &[AzureRead, FileTransfer]),

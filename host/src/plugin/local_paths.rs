@@ -57,6 +57,12 @@ impl LocalPaths {
         Ok(self.user_path(typed))
     }
 
+    /// Whether the host may read `path`, which it chose itself (not the
+    /// plugin): refused only inside azlin's own state or the SSH key.
+    pub fn host_chosen(&self, path: &Path) -> Result<(), String> {
+        self.check(path, &path.display().to_string())
+    }
+
     /// `name` inside `dir` (a directory `resolve` granted): one plain file
     /// name, not a path, and not azlin's own.
     pub fn child(&self, dir: &Path, name: &str) -> Result<PathBuf, String> {

@@ -8,6 +8,7 @@ mod capabilities;
 mod catalog;
 mod contract;
 pub mod description;
+pub mod dotfiles;
 mod engine;
 mod engine_config;
 mod error;

@@ -33,6 +33,18 @@ impl Command for Batch {
                 .option(Opt::value("timeout", "SECONDS", "per-host time limit (default 300)"))
                 .option(Opt::flag("show-output", "show each host's stdout and stderr")),
         ))
+        .subcommand(
+            selection(Sub::new(
+                "sync",
+                "Push your dotfiles and ~/.azlin/home to every chosen running VM",
+            ))
+            .option(Opt::flag("dry-run", "show what would be pushed, push nothing"))
+            .option(Opt::value(
+                "max-workers",
+                "N",
+                "accepted for existing azlin's command lines; VMs are synced one after another",
+            )),
+        )
         .subcommand(power_options(selection(Sub::new(
             "start",
             "Start every chosen VM that is not running (no selection: every VM, after asking)",
@@ -55,8 +67,9 @@ impl Command for Batch {
             Some("command") => command(&args, chosen),
             Some("start") => power(&args, chosen, Power::Start),
             Some("stop") => power(&args, chosen, Power::Stop),
+            Some("sync") => sync(&args, chosen),
             _ => Err(Failure::usage(
-                "choose a subcommand: command, start or stop",
+                "choose a subcommand: command, sync, start or stop",
             )),
         }
     }
@@ -203,6 +216,66 @@ fn report(
         table.row(cells)?;
     }
     Ok(failed)
+}
+
+/// `batch sync`: the host's dotfiles push to each chosen running VM, one
+/// row per file; exit 1 if any VM failed.
+fn sync(args: &Args, chosen: Vec<azlin_sdk::Vm>) -> Result<(), Failure> {
+    let options = azlin_sdk::transfer::CopyOptions {
+        user: None,
+        dry_run: args.flag("dry-run"),
+    };
+    let running: Vec<azlin_sdk::Vm> = chosen
+        .into_iter()
+        .filter(|vm| vm.power_state == PowerState::Running)
+        .collect();
+    let mut table = Table::begin(
+        "pushed",
+        vec![
+            column("vm", "VM"),
+            column("file", "File"),
+            number_column("bytes", "Bytes"),
+            column("error", "Error"),
+        ],
+    )?;
+    let mut failed = 0;
+    for vm in &running {
+        match azlin_sdk::transfer::push_dotfiles(&reference(vm), &options) {
+            Ok(pushed) => {
+                for file in pushed {
+                    table.row(vec![
+                        vm.name.as_str().into(),
+                        file.destination.trim_start_matches("./").into(),
+                        Value::Bytes(file.bytes),
+                        Value::Empty,
+                    ])?;
+                }
+            }
+            Err(failure) => {
+                failed += 1;
+                table.row(vec![
+                    vm.name.as_str().into(),
+                    Value::Empty,
+                    Value::Empty,
+                    failure.to_string().into(),
+                ])?;
+            }
+        }
+    }
+    let verb = if options.dry_run {
+        "would be synced"
+    } else {
+        "synced"
+    };
+    output::text(&format!(
+        "{} of {} VMs {verb}",
+        running.len() - failed,
+        running.len()
+    ));
+    if failed > 0 {
+        return Err(Failure::new(format!("the push failed on {failed} VMs")).exit_code(1));
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -14,3 +14,12 @@ pub fn copy(
 ) -> Result<Vec<Copied>, Failure> {
     Ok(transfer::copy(sources, destination, options)?)
 }
+
+/// Pushes the user's dotfiles and the files of `~/.azlin/home` (the host
+/// chooses them) into the login user's home on `vm`; what was pushed.
+pub fn push_dotfiles(
+    vm: &crate::bindings::azlin::host::types::VmRef,
+    options: &CopyOptions,
+) -> Result<Vec<Copied>, Failure> {
+    Ok(transfer::push_dotfiles(vm, options)?)
+}

@@ -260,6 +260,12 @@ impl Fleet {
         Ipv4Addr::new(127, self.block[0], self.block[1], last)
     }
 
+    /// Where host `i`'s SFTP sessions start (relative paths land here, not
+    /// in the real home of the user the fleet logs in as).
+    pub fn sftp_home(&self, i: usize) -> PathBuf {
+        self.hosts[i].dir.join("home")
+    }
+
     fn log_path(&self, i: usize) -> PathBuf {
         self.hosts[i].dir.join("sshd.log")
     }
@@ -281,11 +287,12 @@ impl Fleet {
              MaxSessions 100\n\
              LogLevel VERBOSE\n\
              PrintMotd no\n\
-             Subsystem sftp internal-sftp\n",
+             Subsystem sftp internal-sftp -d {dir}/home\n",
             ip = host.ip,
             dir = host.dir.display(),
             keys = self.dir.path().join("authorized_keys").display(),
         );
+        fs::create_dir_all(host.dir.join("home")).map_err(SshdError::io("make the SFTP home"))?;
         fs::write(host.dir.join("sshd_config"), config).map_err(SshdError::io("write sshd_config"))
     }
 

@@ -622,3 +622,52 @@ async fn new_template_gives_size_and_region_unless_flags_do() {
     let escaping = azlin(&env, &sim, &["new", "--template", "../x"]).await;
     assert_ne!(escaping.code, 0, "{}", escaping.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_sync_pushes_dotfiles_and_azlin_home_but_nothing_leading_out() {
+    let fleet = Fleet::start(2);
+    let sim = start_for(&fleet, 2).await;
+    let env = Env::reaching(&fleet);
+    let home = env.config_dir().parent().expect("the home").to_path_buf();
+    std::fs::write(home.join(".bashrc"), "# my bashrc\n").expect("a bashrc");
+    std::fs::write(home.join(".gitconfig"), "[user]\nname = me\n").expect("a gitconfig");
+    let own = env.config_dir().join("home");
+    std::fs::create_dir_all(&own).expect("~/.azlin/home");
+    std::fs::write(own.join("notes.txt"), "notes\n").expect("notes");
+    std::os::unix::fs::symlink(fleet.client_key(), own.join("key")).expect("a link out");
+
+    let dry = azlin(
+        &env,
+        &sim,
+        &["batch", "sync", "--all", "--dry-run", "-o", "json"],
+    )
+    .await;
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        !fleet.sftp_home(0).join(".bashrc").exists(),
+        "a dry run pushes nothing"
+    );
+
+    let synced = azlin(
+        &env,
+        &sim,
+        &["batch", "sync", "--all", "--max-workers", "2", "-o", "json"],
+    )
+    .await;
+    assert_eq!(synced.code, 0, "{}", synced.stderr);
+    let pushed = json(&synced);
+    assert_eq!(
+        pushed["pushed"].as_array().map(Vec::len),
+        Some(6),
+        "{pushed}"
+    );
+    for i in 0..2 {
+        let remote = fleet.sftp_home(i);
+        let read = |name: &str| std::fs::read_to_string(remote.join(name)).unwrap_or_default();
+        assert_eq!(read(".bashrc"), "# my bashrc\n");
+        assert_eq!(read(".gitconfig"), "[user]\nname = me\n");
+        assert_eq!(read("notes.txt"), "notes\n");
+        assert!(!remote.join("key").exists(), "the key never leaves");
+    }
+    assert!(synced.stderr.contains("is not pushed"), "{}", synced.stderr);
+}

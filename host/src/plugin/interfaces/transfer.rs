@@ -9,7 +9,8 @@ use super::views::RemoteView;
 use crate::exchange::{Event, Progress};
 use crate::plugin::bindings::remote::Target;
 use crate::plugin::bindings::transfer::{Copied, CopyOptions, Machine, Place};
-use crate::plugin::bindings::types::Error;
+use crate::plugin::bindings::types::{Error, VmRef};
+use crate::plugin::dotfiles::{self, Source};
 use crate::plugin::local_paths::LocalPaths;
 use crate::plugin::state::OutputSink;
 use crate::ssh::Sftp;
@@ -32,6 +33,34 @@ impl crate::plugin::bindings::transfer::Host for RemoteView<'_> {
         options: CopyOptions,
     ) -> Result<Vec<Copied>, HostError> {
         Ok(self.copy_all(sources, destination, options).await?)
+    }
+
+    async fn push_dotfiles(
+        &mut self,
+        vm: VmRef,
+        options: CopyOptions,
+    ) -> Result<Vec<Copied>, HostError> {
+        let target = self.in_scope(&Machine::Vm(vm))?;
+        let (home, paths) = match (dirs::home_dir(), self.context.paths.as_ref()) {
+            (Some(home), Some(paths)) => (home, paths),
+            _ => return Err(Error::Unavailable("no home directory to push from".into()).into()),
+        };
+        let sources = dotfiles::sources(&home, &paths.config_dir, &self.context.local);
+        let fleet = self.fleet()?;
+        let sftp = open(&fleet, &target, &options).await?;
+        let mut copied = Vec::new();
+        for source in sources {
+            match source {
+                Source::Push(from) => {
+                    copied.push(upload(&sftp, &from, "./", true, &options, self.output).await?);
+                }
+                Source::Skipped { path, why } => {
+                    let note = format!("{} is not pushed: {why}", path.display());
+                    self.output.send(Event::Warning(note)).await?;
+                }
+            }
+        }
+        Ok(copied)
     }
 }
 
