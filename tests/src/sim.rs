@@ -81,3 +81,13 @@ pub fn azlin_at(env: &Env, sim: &Sim, args: &[&str]) -> Run {
     }
     run
 }
+
+/// Every resource id `sim` holds.
+pub async fn resources(sim: &Sim) -> Vec<String> {
+    reqwest::get(format!("{}/_sim/resources", sim.url()))
+        .await
+        .expect("ask the simulator")
+        .json()
+        .await
+        .expect("a JSON list of ids")
+}

@@ -4,7 +4,7 @@
 
 use azlin_sim::{Options, Sim};
 use azlin_tests::fleet::Fleet;
-use azlin_tests::sim::{azlin, start};
+use azlin_tests::sim::{azlin, resources, start};
 use azlin_tests::{Env, vm_names};
 
 /// A simulator of two VMs whose created VMs take `fleet`'s sshd hosts, and
@@ -29,16 +29,6 @@ fn stranger(fleet: &Fleet) -> Env {
         env.config_dir().join("known_hosts").display()
     ));
     env
-}
-
-/// Every resource id the simulator holds.
-async fn resources(sim: &Sim) -> Vec<String> {
-    reqwest::get(format!("{}/_sim/resources", sim.url()))
-        .await
-        .expect("ask the simulator")
-        .json()
-        .await
-        .expect("a JSON list of ids")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

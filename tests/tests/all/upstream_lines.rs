@@ -4,7 +4,7 @@
 
 use azlin_sim::{Options, SUBSCRIPTION, Sim};
 use azlin_tests::fleet::Fleet;
-use azlin_tests::sim::{azlin, start, start_for};
+use azlin_tests::sim::{azlin, resources, start, start_for};
 use azlin_tests::{Env, Output};
 use base64::Engine;
 
@@ -33,6 +33,20 @@ async fn ten_vms() -> Sim {
         ..Options::default()
     })
     .await
+}
+
+/// A simulator of one VM, as `options` says otherwise, whose created VMs
+/// take a real sshd's address, and a user whose key `new` authorises.
+async fn for_new(options: Options) -> (Fleet, Sim, Env) {
+    let fleet = Fleet::start(1);
+    let sim = start(Options {
+        vms: 1,
+        spare_addresses: fleet.addresses(),
+        ..options
+    })
+    .await;
+    let env = Env::reaching(&fleet);
+    (fleet, sim, env)
 }
 
 fn in_rg0() -> Env {
@@ -270,14 +284,7 @@ async fn context_create_takes_the_active_subscription_and_delete_takes_f() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_takes_existing_azlins_flags_and_names_do_not_collide() {
-    let fleet = Fleet::start(1);
-    let sim = start(Options {
-        vms: 1,
-        spare_addresses: fleet.addresses(),
-        ..Options::default()
-    })
-    .await;
-    let env = Env::reaching(&fleet);
+    let (_fleet, sim, env) = for_new(Options::default()).await;
     let created = azlin(
         &env,
         &sim,
@@ -404,14 +411,11 @@ async fn list_quota_shows_each_listed_regions_vcpus() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_region_fit_skips_a_region_without_room() {
-    let fleet = Fleet::start(1);
-    let sim = start(Options {
-        vms: 1,
+    let (_fleet, sim, env) = for_new(Options {
         quota_limits: vec![("westus2".into(), "standardEASv5Family".into(), 16)],
         ..Options::default()
     })
     .await;
-    let env = Env::reaching(&fleet);
     let line = [
         "new",
         "--name",
@@ -499,14 +503,7 @@ async fn context_migrate_moves_contexts_out_of_config_toml() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_disks_for_home_and_tmp_are_made_mounted_and_killed_with_the_vm() {
-    let fleet = Fleet::start(1);
-    let sim = start(Options {
-        vms: 1,
-        spare_addresses: fleet.addresses(),
-        ..Options::default()
-    })
-    .await;
-    let env = Env::reaching(&fleet);
+    let (_fleet, sim, env) = for_new(Options::default()).await;
     let line = [
         "new",
         "--name",
@@ -526,7 +523,7 @@ async fn new_disks_for_home_and_tmp_are_made_mounted_and_killed_with_the_vm() {
             .cloned()
             .collect()
     };
-    let made = disks(&sim_resources(&sim).await);
+    let made = disks(&resources(&sim).await);
     assert_eq!(made.len(), 2, "{made:?}");
     let vm = sim
         .state
@@ -548,7 +545,7 @@ async fn new_disks_for_home_and_tmp_are_made_mounted_and_killed_with_the_vm() {
     }
     let killed = azlin(&env, &sim, &["kill", "disky", "--force"]).await;
     assert_eq!(killed.code, 0, "{}", killed.stderr);
-    assert_eq!(disks(&sim_resources(&sim).await), Vec::<String>::new());
+    assert_eq!(disks(&resources(&sim).await), Vec::<String>::new());
 
     for wrong in [
         &["new", "--home-disk-size", "64", "--no-home-disk"][..],
@@ -560,26 +557,9 @@ async fn new_disks_for_home_and_tmp_are_made_mounted_and_killed_with_the_vm() {
     }
 }
 
-/// Every resource id the simulator holds.
-async fn sim_resources(sim: &Sim) -> Vec<String> {
-    reqwest::get(format!("{}/_sim/resources", sim.url()))
-        .await
-        .expect("ask the simulator")
-        .json()
-        .await
-        .expect("a JSON list of ids")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_template_gives_size_and_region_unless_flags_do() {
-    let fleet = Fleet::start(1);
-    let sim = start(Options {
-        vms: 1,
-        spare_addresses: fleet.addresses(),
-        ..Options::default()
-    })
-    .await;
-    let env = Env::reaching(&fleet);
+    let (_fleet, sim, env) = for_new(Options::default()).await;
     let dir = env.config_dir().join("templates");
     std::fs::create_dir_all(&dir).expect("templates dir");
     std::fs::write(
