@@ -4,7 +4,7 @@
 //! Every change drops the cached lists, so the next `list` shows it.
 
 use super::{COMPUTE_API, Inventory, NETWORK_API};
-use crate::azure::models::{NetworkInterface, VirtualMachine};
+use crate::azure::models::{DataDisk, NetworkInterface, VirtualMachine};
 use crate::azure::names::segment;
 use crate::azure::{AzureError, Fence};
 use crate::cache::Operation;
@@ -180,7 +180,7 @@ impl Inventory {
         Ok(deleted)
     }
 
-    /// The NICs, public IPs, OS disk and data disks of `vm`, in the order they can be
+    /// The NICs, public IPs, OS disk and the data disks made with `vm`, in the order they can be
     /// deleted once the VM is gone, with the API version of each.
     async fn parts_of(
         &self,
@@ -215,10 +215,13 @@ impl Inventory {
         let os_disk = storage
             .and_then(|storage| storage.os_disk.as_ref())
             .and_then(|disk| disk.name.clone());
+        // Only the data disks made with the VM: one attached later may
+        // hold data that outlives it.
         let data_disks = storage
             .and_then(|storage| storage.data_disks.as_ref())
             .into_iter()
             .flatten()
+            .filter(|disk| made_with(vm.name(), disk))
             .filter_map(|disk| disk.name.clone());
         let group = vm.id.split("/providers/").next().unwrap_or_default();
         for disk in os_disk.into_iter().chain(data_disks) {
@@ -290,7 +293,7 @@ fn vm_body(vm: &NewVm, nic_id: &str) -> Result<Value, String> {
                 },
                 "dataDisks": vm.data_disks.iter().map(|(lun, size)| json!({
                     "lun": lun,
-                    "name": format!("{}-disk{lun}", vm.name),
+                    "name": data_disk_name(&vm.name, *lun),
                     "createOption": "Empty",
                     "diskSizeGB": size,
                     "managedDisk": { "storageAccountType": "Premium_LRS" }
@@ -302,9 +305,38 @@ fn vm_body(vm: &NewVm, nic_id: &str) -> Result<Value, String> {
     }))
 }
 
+/// The name of the data disk `create` attaches to VM `vm` at `lun`.
+fn data_disk_name(vm: &str, lun: u8) -> String {
+    format!("{vm}-disk{lun}")
+}
+
+/// Whether `disk` is one `create` made with VM `vm` (its name for its LUN).
+fn made_with(vm: &str, disk: &DataDisk) -> bool {
+    match (disk.lun.and_then(|lun| u8::try_from(lun).ok()), &disk.name) {
+        (Some(lun), Some(name)) => name.eq_ignore_ascii_case(&data_disk_name(vm, lun)),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_data_disks_made_with_the_vm_go_with_it() {
+        let disk = |lun: u32, name: &str| DataDisk {
+            lun: Some(lun),
+            name: Some(name.into()),
+        };
+        assert!(made_with("box", &disk(0, "box-disk0")));
+        assert!(made_with("box", &disk(1, "BOX-disk1")));
+        assert!(!made_with("box", &disk(0, "precious")), "attached later");
+        assert!(
+            !made_with("box", &disk(2, "box-disk0")),
+            "another LUN's name"
+        );
+        assert!(!made_with("box", &DataDisk::default()));
+    }
 
     #[test]
     fn an_image_is_four_parts() {
