@@ -118,7 +118,10 @@ fn command(args: &Args, given: &[&str], session: Option<String>) -> Option<Strin
         .map(str::to_string)
         .or(session)
         .unwrap_or_else(|| "azlin".into());
-    Some(format!("tmux new-session -A -s {}", quote(&name)))
+    Some(format!(
+        "tmux new-session -A -s {}",
+        azlin_sdk::shell::word(&name)
+    ))
 }
 
 /// The line shown before an interactive session: where it goes, and into
@@ -131,18 +134,6 @@ fn status(destination: &Destination, command: Option<&str>) -> String {
     match command {
         Some(tmux) => format!("connecting to {place}: {tmux}"),
         None => format!("connecting to {place}: a login shell"),
-    }
-}
-
-/// `text` as one word for the remote shell.
-fn quote(text: &str) -> String {
-    let plain = text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if plain && !text.is_empty() {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
     }
 }
 

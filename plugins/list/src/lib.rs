@@ -164,26 +164,13 @@ fn restore(shown: &[&Vm], extras: &[extras::Extra]) -> Result<(), Failure> {
                 format!(
                     "azlin connect {} --tmux-session {}",
                     vm.name,
-                    shell_word(session)
+                    azlin_sdk::shell::word(session)
                 )
                 .into(),
             ])?;
         }
     }
     Ok(())
-}
-
-/// `text` as one word for a shell: as it is when plain, else single-quoted.
-fn shell_word(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if plain {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
 }
 
 /// Which columns a run shows.

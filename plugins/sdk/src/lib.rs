@@ -32,6 +32,7 @@ pub mod output;
 pub mod remote;
 pub mod saturation;
 pub mod settings;
+pub mod shell;
 pub mod terminal;
 pub mod transfer;
 pub mod vms;
