@@ -98,12 +98,7 @@ impl Command for Health {
             if let Err(failure) = outcome {
                 output::warn(&failure.to_string());
             }
-            output::end_frame();
-            let spent = host::now_ms().saturating_sub(started);
-            let pause = u64::from(interval) * 1000;
-            std::thread::sleep(std::time::Duration::from_millis(
-                pause.saturating_sub(spent),
-            ));
+            output::next_snapshot(started, interval);
         }
     }
 }

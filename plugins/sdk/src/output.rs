@@ -91,6 +91,18 @@ pub fn end_frame() {
     wit::end_frame();
 }
 
+/// Ends the snapshot begun at `started_ms` (`host::now_ms`) and waits out
+/// the rest of `interval_seconds`, for a command that refreshes (`top`,
+/// `health --interval`).
+pub fn next_snapshot(started_ms: u64, interval_seconds: u32) {
+    end_frame();
+    let spent = crate::host::now_ms().saturating_sub(started_ms);
+    let pause = u64::from(interval_seconds) * 1000;
+    std::thread::sleep(std::time::Duration::from_millis(
+        pause.saturating_sub(spent),
+    ));
+}
+
 /// Asks the user `question` (yes or no; no by default). Fails when there is
 /// no terminal to ask on; `hint` then says how to go ahead without asking,
 /// e.g. "add --yes to go ahead".

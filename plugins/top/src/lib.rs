@@ -12,7 +12,6 @@ use azlin_sdk::prelude::*;
 use azlin_sdk::remote::{self as fleet, ExecOutput, Host};
 use history::History;
 use sample::Sample;
-use std::time::Duration;
 
 /// Existing azlin's defaults: refresh every 10 s, give each VM 5 s.
 const DEFAULT_INTERVAL_SECONDS: u32 = 10;
@@ -75,10 +74,7 @@ impl Command for Top {
                 }
                 return Ok(());
             }
-            output::end_frame();
-            let spent = host::now_ms().saturating_sub(started);
-            let pause = u64::from(interval) * 1000;
-            std::thread::sleep(Duration::from_millis(pause.saturating_sub(spent)));
+            output::next_snapshot(started, interval);
         }
     }
 }
