@@ -108,8 +108,7 @@ impl Session {
     }
 
     fn build(&self) -> Result<Inventory, AzureError> {
-        let scope = self.scope.clone()?;
-        let (subscription, _) = self.subscription()?;
+        let (subscription, tenant) = self.subscription()?;
         let endpoint = Endpoint::resolve(self.config.string("arm_endpoint"))?;
         let method = AuthMethod::parse(self.config.string("auth_method"))?;
         let (pages, time) = self.config.arm_list()?;
@@ -121,10 +120,10 @@ impl Session {
         let key = format!(
             "{}|{method:?}|{:?}|{subscription}|{bounds:?}",
             endpoint.join(""),
-            scope.tenant
+            tenant
         );
         let make = || {
-            let tokens = Tokens::new(method, endpoint.scope(), scope.tenant.clone());
+            let tokens = Tokens::new(method, endpoint.scope(), tenant.clone());
             ArmClient::new(endpoint, tokens, subscription, RetryPolicy::default())
                 .with_list_bounds(bounds)
         };
