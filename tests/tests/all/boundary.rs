@@ -255,6 +255,58 @@ async fn a_scoped_plugin_changes_no_vm_outside_its_resource_groups() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_0_2_1_added_refuses_hostile_names_sizes_counts_and_other_groups() {
+    let (sim, env) = scoped_to_rg1("trespass").await;
+    env.install(fixtures::TRESPASS, "trespass");
+    let work = tempfile::tempdir().expect("a working directory");
+    let before = format!("{:?}", sim.state.fleet());
+    for via in Via::both() {
+        sim.state.reset_counts();
+        let line = [
+            "trespass",
+            "added",
+            "--group",
+            "rg-1",
+            "--victim-group",
+            "rg-0",
+            "-o",
+            "json",
+        ];
+        let got = attempts(&run(&env, &sim, &via, work.path(), &line).await);
+        assert_eq!(got.len(), 4 + 5 + 1 + 4 + 1, "{got:?}");
+        for (what, result) in &got {
+            let refused = if what.contains("outside its groups") {
+                result.starts_with("access-denied")
+            } else {
+                result.starts_with("invalid-input")
+            };
+            assert!(refused, "{}: {what}: {result}", via.name());
+        }
+        assert!(
+            got["create with nine disks"].contains("at most 8"),
+            "{got:?}"
+        );
+        assert!(
+            got["create with LUN 64"].contains("LUNs are 0 to 63"),
+            "{got:?}"
+        );
+        assert!(
+            got["create with LUN 0 twice"].contains("two data disks at LUN 0"),
+            "{got:?}"
+        );
+        let counts = sim.state.counts();
+        assert_eq!(
+            counts.get("usages.list"),
+            None,
+            "{}: {counts:?}",
+            via.name()
+        );
+        assert_eq!(counts.get("vm.create"), None, "{}: {counts:?}", via.name());
+        assert_eq!(format!("{:?}", sim.state.fleet()), before, "{}", via.name());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fence_still_lets_a_scoped_plugin_act_inside_its_groups() {
     let (sim, env) = scoped_to_rg1("stop").await;
     let work = tempfile::tempdir().expect("a working directory");

@@ -59,8 +59,9 @@ impl Host for AzureView<'_> {
         disks: Vec<DataDisk>,
     ) -> Result<Vm, HostError> {
         self.group_in_scope(&vm.resource_group)?;
+        let disks = data_disks(&disks)?;
         let mut creation = self.creation(vm)?;
-        creation.data_disks = data_disks(&disks)?;
+        creation.data_disks = disks;
         let writes = self.writes();
         let created = async move {
             let (inventory, fence) = writes.fenced().await?;
